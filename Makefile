@@ -1,0 +1,113 @@
+# irkit: the only build entry.  GNU make.
+#   make            build libir.a and the tools into $(B)/
+#   make check      install missing packages, build, run every test
+#   make kit        statically linked tools, magic database, launcher in kit/
+#   make install    PREFIX=/usr/local by default
+include config.mk
+
+B       ?= build
+TOOLS    = ir-walk
+MODULES  = error buf io hash file src walk magic content hashset rec case \
+	   progress pool version
+LIBOBJ   = $(MODULES:%=$(B)/libir/%.o)
+TOOLOBJ  = $(B)/tools/tool.o
+UNITS    = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+FUZZERS  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+HEADERS  = $(wildcard include/ir/*.h) include/ir.h
+DEPSOK   = build/.deps-ok
+
+all: $(B)/libir.a $(TOOLS:%=$(B)/bin/%) $(B)/irkit.pc
+
+# Packages first: every compile waits for this (order-only).
+$(DEPSOK): scripts/deps.sh
+	@mkdir -p build
+	sh scripts/deps.sh
+	@touch $@
+deps:
+	sh scripts/deps.sh
+
+$(B)/libir/%.o: libir/%.c $(HEADERS) | $(DEPSOK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+$(B)/libir.a: $(LIBOBJ)
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(B)/tools/%.o: tools/%.c tools/tool.h $(HEADERS) | $(DEPSOK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/bin/%: $(B)/tools/%.o $(TOOLOBJ) $(B)/libir.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TOOLOBJ) $(B)/libir.a $(DEP_LIBS)
+
+$(B)/irkit.pc: irkit.pc.in config.mk
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@DEPS@|$(DEPS)|' irkit.pc.in > $@
+
+# Unit tests: one cmocka program per libir module.
+$(B)/tests/unit/%: tests/unit/test_%.c tests/unit/unit.h $(B)/libir.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -Itests/unit -o $@ $< $(B)/libir.a \
+	    $(DEP_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+unit: $(UNITS:%=$(B)/tests/unit/%)
+
+# libFuzzer harnesses, always with clang and the sanitizers.
+FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+build/fuzz/%: tests/fuzz/fuzz_%.c $(MODULES:%=libir/%.c) $(HEADERS) | $(DEPSOK)
+	@mkdir -p $(@D)
+	clang -std=gnu11 $(IR_CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) $(DEP_CFLAGS) \
+	    -o $@ $< $(MODULES:%=libir/%.c) $(DEP_LIBS)
+fuzz: $(FUZZERS:%=build/fuzz/%)
+
+SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer
+asan:
+	$(MAKE) B=build/asan CC=clang CFLAGS="$(SAN_CFLAGS)" all unit
+
+check: $(DEPSOK)
+	$(MAKE) all unit
+	$(MAKE) asan
+	$(MAKE) fuzz
+	$(MAKE) kit
+	sh tests/run.sh
+
+# The USB kit: static binaries, the magic database, a launcher.
+KIT_CFLAGS = -O2 -g0
+kit: $(DEPSOK)
+	$(MAKE) B=build/kit CFLAGS="$(KIT_CFLAGS)" build/kit/libir.a \
+	    $(TOOLS:%=build/kit/tools/%.o) build/kit/tools/tool.o
+	$(MAKE) kit-link
+kit-link: build/kit/afflib_stub.o
+	@mkdir -p kit/bin kit/share
+	for t in $(TOOLS); do \
+	    $(CC) -static -o kit/bin/$$t build/kit/tools/$$t.o \
+	    build/kit/tools/tool.o build/kit/libir.a build/kit/afflib_stub.o \
+	    $(STATIC_LIBS) || exit 1; done
+	cp /usr/lib/file/magic.mgc kit/share/magic.mgc
+	cp tools/kit/irkit kit/irkit
+	chmod 755 kit/irkit
+build/kit/afflib_stub.o: tools/kit/afflib_stub.c | $(DEPSOK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(KIT_CFLAGS) -c -o $@ $<
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include/ir $(DESTDIR)$(MANPREFIX)/man1 \
+	    $(DESTDIR)$(MANPREFIX)/man7
+	install -m 755 $(TOOLS:%=$(B)/bin/%) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(B)/libir.a $(DESTDIR)$(PREFIX)/lib
+	install -m 644 $(B)/irkit.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/ir.h $(DESTDIR)$(PREFIX)/include
+	install -m 644 include/ir/*.h $(DESTDIR)$(PREFIX)/include/ir
+	install -m 644 man/*.1 $(DESTDIR)$(MANPREFIX)/man1
+	install -m 644 man/*.7 $(DESTDIR)$(MANPREFIX)/man7
+
+lint:
+	mandoc -Tlint -Wwarning man/*.1 man/*.7
+
+clean:
+	rm -rf build kit
+
+.PHONY: all deps unit fuzz asan check kit kit-link install lint clean
+.SECONDARY:

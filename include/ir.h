@@ -1,0 +1,21 @@
+/* libir: the evidence-handling library shared by every irkit tool. */
+#ifndef IR_H
+#define IR_H
+
+#include "ir/error.h"
+#include "ir/buf.h"
+#include "ir/io.h"
+#include "ir/hash.h"
+#include "ir/file.h"
+#include "ir/src.h"
+#include "ir/walk.h"
+#include "ir/magic.h"
+#include "ir/content.h"
+#include "ir/hashset.h"
+#include "ir/rec.h"
+#include "ir/case.h"
+#include "ir/progress.h"
+#include "ir/pool.h"
+#include "ir/version.h"
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * content: one read of a file's content feeds every digest and the type
+ * check.  A struct ir_content belongs to one thread (it holds that
+ * thread's libmagic handle and hash contexts).
+ */
+#ifndef IR_CONTENT_H
+#define IR_CONTENT_H
+
+#include <stdint.h>
+
+struct ir_err;
+struct ir_file;
+
+struct ir_content_opts {
+	unsigned int	 algs;		/* IR_HASH_BIT set; 0: no hashes */
+	int		 type;		/* libmagic type and mismatch check */
+	uint64_t	 max_size;	/* 0: no limit; larger files are skipped */
+	const char	*magic_db;	/* NULL: libmagic's default */
+};
+
+struct ir_content;
+
+int	 ir_content_new(struct ir_content **, const struct ir_content_opts *,
+	    struct ir_err *);
+void	 ir_content_free(struct ir_content *);
+/*
+ * Read the open regular file fd (closed by the caller) to its end and fill
+ * f's digest, mime, mime_mismatch and changed fields; a problem is put in
+ * f->error and returned as IR_EIO.  *nread gets the bytes read.
+ */
+int	 ir_content_file(struct ir_content *, int fd, struct ir_file *f,
+	    uint64_t *nread);
+/* Does the file need reading at all under these options? */
+int	 ir_content_wanted(const struct ir_content_opts *);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * io: read and write loops that survive EINTR and short transfers, and
+ * the one way libir opens evidence.
+ */
+#ifndef IR_IO_H
+#define IR_IO_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+struct ir_err;
+
+/* Read until n bytes, EOF or error; returns bytes read or -1 (errno set). */
+ssize_t	 ir_read_full(int fd, void *buf, size_t n);
+ssize_t	 ir_pread_full(int fd, void *buf, size_t n, off_t off);
+/* Write all n bytes or fail with -1 (errno set). */
+ssize_t	 ir_write_full(int fd, const void *buf, size_t n);
+
+/*
+ * Open path read-only for evidence: O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+ * O_NOATIME (dropped when the kernel refuses it for a file we do not own)
+ * | O_NONBLOCK (so a FIFO or a device never blocks the open).  dirfd may be
+ * AT_FDCWD.  Returns the fd or -1 with e filled.
+ */
+int	 ir_open_evidence(int dirfd, const char *path, int extra_flags,
+	    struct ir_err *e);
+
+/*
+ * Read a whole regular file (opened as evidence) into out, whose max
+ * bounds the size; IR_ELIMIT when the file is larger.
+ */
+struct ir_buf;
+int	 ir_read_file(int dirfd, const char *path, struct ir_buf *out,
+	    struct ir_err *e);
+
+#endif

@@ -1,0 +1,495 @@
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "ir/buf.h"
+#include "ir/case.h"
+#include "ir/error.h"
+#include "ir/hash.h"
+#include "ir/io.h"
+#include "ir/rec.h"
+
+#define CASE_JSON	"case.json"
+#define CUSTODY		"custody.jsonl"
+#define MAX_META	(1U << 20)
+#define MAX_CUSTODY	(256U << 20)
+
+struct ir_case {
+	char		*dir;
+	int		 dirfd;
+};
+
+static struct ir_time
+now_utc(void)
+{
+	struct timespec ts;
+	struct ir_time t;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	t.sec = ts.tv_sec;
+	t.nsec = (int32_t)ts.tv_nsec;
+	t.valid = 1;
+	return t;
+}
+
+static int
+add_kv(struct ir_buf *b, const char *key, const char *val, int comma,
+    struct ir_err *e)
+{
+	int rc = IR_OK;
+
+	if (comma)
+		rc = ir_buf_addch(b, ',', e);
+	if (rc == IR_OK)
+		rc = ir_json_quote(b, key, strlen(key), e);
+	if (rc == IR_OK)
+		rc = ir_buf_addch(b, ':', e);
+	if (rc == IR_OK)
+		rc = ir_json_quote(b, val, strlen(val), e);
+	return rc;
+}
+
+/* First line of a small file, trimmed; "" when unreadable. */
+static void
+first_line(const char *path, char *out, size_t outsz)
+{
+	struct ir_buf b = IR_BUF_INIT(4096);
+
+	out[0] = '\0';
+	if (ir_read_file(AT_FDCWD, path, &b, NULL) == IR_OK) {
+		size_t n = strcspn(b.buf, "\n");
+
+		(void)snprintf(out, outsz, "%.*s", (int)n, b.buf);
+	}
+	ir_buf_release(&b);
+}
+
+static int
+write_case_json(int dirfd, const char *dir, const struct ir_case_meta *m,
+    struct ir_err *e)
+{
+	struct ir_buf b = IR_BUF_INIT(MAX_META);
+	struct utsname u;
+	struct timespec bt;
+	struct ir_time t = now_utc();
+	char ts[IR_TIME_STRLEN], mid[128], boot[128];
+	const char *id = m->case_id;
+	int fd, rc;
+
+	if (id == NULL) {
+		id = strrchr(dir, '/') != NULL && strrchr(dir, '/')[1] != '\0' ?
+		    strrchr(dir, '/') + 1 : dir;
+	}
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof(u));
+	first_line("/etc/machine-id", mid, sizeof(mid));
+	first_line("/proc/sys/kernel/random/boot_id", boot, sizeof(boot));
+	(void)clock_gettime(CLOCK_BOOTTIME, &bt);
+	rc = ir_buf_addch(&b, '{', e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "case_id", id, 0, e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "examiner", m->examiner ? m->examiner :
+		    "unknown", 1, e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "created", ir_time_iso(&t, ts, sizeof(ts)), 1, e);
+	if (rc == IR_OK)
+		rc = ir_buf_addstr(&b, ",\"host\":{", e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "hostname", u.nodename, 0, e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "kernel", u.release, 1, e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "kernel_version", u.version, 1, e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "machine", u.machine, 1, e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "machine_id", mid, 1, e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "boot_id", boot, 1, e);
+	if (rc == IR_OK)
+		rc = ir_buf_addf(&b, e, "},\"clock\":{\"realtime\":\"%s\","
+		    "\"boottime_s\":%lld.%09ld},", ts, (long long)bt.tv_sec,
+		    bt.tv_nsec);
+	if (rc == IR_OK)
+		rc = ir_buf_addstr(&b, "\"tool\":{", e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "name", m->tool ? m->tool : "irkit", 0, e);
+	if (rc == IR_OK)
+		rc = add_kv(&b, "version", m->version ? m->version : "", 1, e);
+	if (rc == IR_OK)
+		rc = ir_buf_addstr(&b, "}}\n", e);
+	if (rc != IR_OK)
+		goto out;
+	fd = openat(dirfd, CASE_JSON, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600);
+	if (fd < 0) {
+		rc = errno == EEXIST ? IR_OK :	/* another tool was first */
+		    ir_err_set(e, IR_EIO, errno, "cannot create %s/%s", dir,
+		    CASE_JSON);
+		goto out;
+	}
+	if (ir_write_full(fd, b.buf, b.len) < 0 || fsync(fd) != 0)
+		rc = ir_err_set(e, IR_EIO, errno, "cannot write %s/%s", dir,
+		    CASE_JSON);
+	(void)close(fd);
+out:
+	ir_buf_release(&b);
+	return rc;
+}
+
+int
+ir_case_open(struct ir_case **cp, const char *dir,
+    const struct ir_case_meta *m, struct ir_err *e)
+{
+	struct ir_case *c;
+	int rc;
+
+	*cp = NULL;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return ir_err_set(e, IR_EIO, errno, "cannot create case "
+		    "directory '%s'", dir);
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->dir = strdup(dir)) == NULL) {
+		free(c);
+		return ir_err_set(e, IR_ENOMEM, 0, "out of memory");
+	}
+	c->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dirfd < 0) {
+		rc = ir_err_set(e, IR_EIO, errno, "cannot open case directory "
+		    "'%s'", dir);
+		goto fail;
+	}
+	if (faccessat(c->dirfd, CASE_JSON, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
+	    (rc = write_case_json(c->dirfd, dir, m, e)) != IR_OK)
+		goto fail;
+	*cp = c;
+	return IR_OK;
+fail:
+	ir_case_close(c);
+	return rc;
+}
+
+void
+ir_case_close(struct ir_case *c)
+{
+	if (c == NULL)
+		return;
+	if (c->dirfd >= 0)
+		(void)close(c->dirfd);
+	free(c->dir);
+	free(c);
+}
+
+const char *
+ir_case_dir(const struct ir_case *c)
+{
+	return c->dir;
+}
+
+int
+ir_case_output(struct ir_case *c, const char *tool, const char *ext,
+    int *fdp, char **relpath, struct ir_err *e)
+{
+	struct ir_time t = now_utc();
+	time_t sec = (time_t)t.sec;
+	struct tm tm;
+	char stamp[32], name[256];
+	int i, fd;
+
+	(void)gmtime_r(&sec, &tm);
+	(void)strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	for (i = 1; i < 1000; i++) {
+		if (i == 1)
+			(void)snprintf(name, sizeof(name), "%s-%s.%s", tool,
+			    stamp, ext);
+		else
+			(void)snprintf(name, sizeof(name), "%s-%s-%d.%s", tool,
+			    stamp, i, ext);
+		fd = openat(c->dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0) {
+			if ((*relpath = strdup(name)) == NULL) {
+				(void)close(fd);
+				(void)unlinkat(c->dirfd, name, 0);
+				return ir_err_set(e, IR_ENOMEM, 0,
+				    "out of memory");
+			}
+			*fdp = fd;
+			return IR_OK;
+		}
+		if (errno != EEXIST)
+			return ir_err_set(e, IR_EIO, errno, "cannot create "
+			    "%s/%s", c->dir, name);
+	}
+	return ir_err_set(e, IR_ELIMIT, 0, "too many outputs named %s-%s in "
+	    "%s", tool, stamp, c->dir);
+}
+
+static int
+sha256_hex(const void *p, size_t n, char out[65], struct ir_err *e)
+{
+	struct ir_hash *h;
+	struct ir_digest d;
+	int rc;
+
+	if ((rc = ir_hash_new(&h, IR_HASH_BIT(IR_HASH_SHA256), 0, e)) != IR_OK)
+		return rc;
+	if ((rc = ir_hash_update(h, p, n, e)) == IR_OK &&
+	    (rc = ir_hash_final(h, &d, e)) == IR_OK)
+		ir_digest_hex(&d, IR_HASH_SHA256, out);
+	ir_hash_free(h);
+	return rc;
+}
+
+/* SHA-256 and size of a file in the case. */
+static int
+hash_output(int dirfd, const char *rel, char out[65], uint64_t *size,
+    struct ir_err *e)
+{
+	struct ir_hash *h;
+	struct ir_digest d;
+	int fd, rc;
+
+	if ((fd = ir_open_evidence(dirfd, rel, 0, e)) < 0)
+		return e != NULL ? e->code : IR_EIO;
+	rc = ir_hash_new(&h, IR_HASH_BIT(IR_HASH_SHA256), 0, e);
+	if (rc == IR_OK) {
+		if ((rc = ir_hash_fd(h, fd, &d, e)) == IR_OK) {
+			ir_digest_hex(&d, IR_HASH_SHA256, out);
+			*size = d.nbytes;
+		} else
+			ir_err_prefix(e, "%s", rel);
+		ir_hash_free(h);
+	}
+	(void)close(fd);
+	return rc;
+}
+
+/* The last line of the log (without '\n') and the number of lines. */
+static void
+last_line(const struct ir_buf *log, const char **p, size_t *n, size_t *count)
+{
+	size_t i, start = 0, lines = 0;
+
+	for (i = 0; i < log->len; i++)
+		if (log->buf[i] == '\n') {
+			lines++;
+			if (i + 1 < log->len)
+				start = i + 1;
+		}
+	*p = log->buf + start;
+	*n = log->len > start ? log->len - start - 1 : 0;
+	*count = lines;
+}
+
+static int
+build_entry(struct ir_buf *b, int dirfd, size_t seq,
+    const struct ir_custody_entry *en, const char *prev, struct ir_err *e)
+{
+	struct ir_time t = now_utc();
+	char ts[IR_TIME_STRLEN], hex[65];
+	uint64_t size;
+	size_t i;
+	int rc, k;
+
+	rc = ir_buf_addf(b, e, "{\"seq\":%zu", seq);
+	if (rc == IR_OK)
+		rc = add_kv(b, "time", ir_time_iso(&t, ts, sizeof(ts)), 1, e);
+	if (rc == IR_OK)
+		rc = add_kv(b, "tool", en->tool, 1, e);
+	if (rc == IR_OK)
+		rc = add_kv(b, "version", en->version ? en->version : "", 1, e);
+	if (rc == IR_OK)
+		rc = ir_buf_addstr(b, ",\"argv\":[", e);
+	for (k = 0; rc == IR_OK && k < en->argc; k++) {
+		if (k > 0)
+			rc = ir_buf_addch(b, ',', e);
+		if (rc == IR_OK)
+			rc = ir_json_quote(b, en->argv[k], strlen(en->argv[k]), e);
+	}
+	if (rc == IR_OK)
+		rc = ir_buf_addch(b, ']', e);
+	if (rc == IR_OK && en->started.valid)
+		rc = add_kv(b, "started", ir_time_iso(&en->started, ts,
+		    sizeof(ts)), 1, e);
+	if (rc == IR_OK && en->ended.valid)
+		rc = add_kv(b, "ended", ir_time_iso(&en->ended, ts, sizeof(ts)),
+		    1, e);
+	if (rc == IR_OK)
+		rc = ir_buf_addf(b, e, ",\"status\":%d,\"complete\":%s,"
+		    "\"outputs\":[", en->status, en->complete ? "true" : "false");
+	for (i = 0; rc == IR_OK && i < en->noutputs; i++) {
+		if ((rc = hash_output(dirfd, en->outputs[i], hex, &size, e)) !=
+		    IR_OK)
+			break;
+		rc = ir_buf_addstr(b, i > 0 ? ",{" : "{", e);
+		if (rc == IR_OK)
+			rc = add_kv(b, "path", en->outputs[i], 0, e);
+		if (rc == IR_OK)
+			rc = ir_buf_addf(b, e, ",\"size\":%llu",
+			    (unsigned long long)size);
+		if (rc == IR_OK)
+			rc = add_kv(b, "sha256", hex, 1, e);
+		if (rc == IR_OK)
+			rc = ir_buf_addch(b, '}', e);
+	}
+	if (rc == IR_OK)
+		rc = ir_buf_addch(b, ']', e);
+	if (rc == IR_OK)
+		rc = add_kv(b, "prev", prev, 1, e);
+	if (rc == IR_OK)
+		rc = ir_buf_addstr(b, "}\n", e);
+	return rc;
+}
+
+int
+ir_case_log(struct ir_case *c, const struct ir_custody_entry *en,
+    struct ir_err *e)
+{
+	struct ir_buf log = IR_BUF_INIT(MAX_CUSTODY), meta = IR_BUF_INIT(MAX_META);
+	struct ir_buf line = IR_BUF_INIT(MAX_META);
+	const char *last;
+	size_t lastn, count;
+	char prev[65];
+	int fd, rc;
+
+	fd = openat(c->dirfd, CUSTODY, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return ir_err_set(e, IR_EIO, errno, "cannot open %s/%s", c->dir,
+		    CUSTODY);
+	/* Tools of one case may finish together: one writer at a time. */
+	if (flock(fd, LOCK_EX) != 0) {
+		rc = ir_err_set(e, IR_EIO, errno, "cannot lock %s/%s", c->dir,
+		    CUSTODY);
+		goto out;
+	}
+	if ((rc = ir_read_file(c->dirfd, CUSTODY, &log, e)) != IR_OK)
+		goto out;
+	last_line(&log, &last, &lastn, &count);
+	if (count == 0) {
+		if ((rc = ir_read_file(c->dirfd, CASE_JSON, &meta, e)) != IR_OK)
+			goto out;
+		rc = sha256_hex(meta.buf, meta.len, prev, e);
+	} else
+		rc = sha256_hex(last, lastn, prev, e);
+	if (rc != IR_OK)
+		goto out;
+	if ((rc = build_entry(&line, c->dirfd, count + 1, en, prev, e)) != IR_OK)
+		goto out;
+	if (ir_write_full(fd, line.buf, line.len) < 0 || fsync(fd) != 0)
+		rc = ir_err_set(e, IR_EIO, errno, "cannot append to %s/%s",
+		    c->dir, CUSTODY);
+out:
+	(void)close(fd);		/* also releases the lock */
+	ir_buf_release(&log);
+	ir_buf_release(&meta);
+	ir_buf_release(&line);
+	return rc;
+}
+
+int
+ir_custody_verify_mem(const char *buf, size_t n, const char *case_sha256,
+    size_t *nentries, struct ir_err *e)
+{
+	const char *p = buf, *end = buf + n, *nl;
+	char expect[65];
+	size_t seq = 0, len;
+	json_error_t jerr;
+	json_t *o, *v;
+	int rc;
+
+	*nentries = 0;
+	(void)snprintf(expect, sizeof(expect), "%s", case_sha256);
+	while (p < end) {
+		seq++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return ir_err_set(e, IR_EFORMAT, 0, "custody entry %zu "
+			    "is cut short (no end of line)", seq);
+		len = (size_t)(nl - p);
+		if ((o = json_loadb(p, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+			return ir_err_set(e, IR_EFORMAT, 0, "custody entry %zu: "
+			    "%s", seq, jerr.text);
+		rc = IR_OK;
+		v = json_object_get(o, "seq");
+		if (!json_is_integer(v) || (size_t)json_integer_value(v) != seq)
+			rc = ir_err_set(e, IR_EFORMAT, 0, "custody entry %zu: "
+			    "wrong or missing seq", seq);
+		v = json_object_get(o, "prev");
+		if (rc == IR_OK && (!json_is_string(v) ||
+		    strcmp(json_string_value(v), expect) != 0))
+			rc = ir_err_set(e, IR_EFORMAT, 0, "custody entry %zu: "
+			    "chain broken (prev does not match the entry "
+			    "before it)", seq);
+		json_decref(o);
+		if (rc != IR_OK)
+			return rc;
+		if ((rc = sha256_hex(p, len, expect, e)) != IR_OK)
+			return rc;
+		*nentries = seq;
+		p = nl + 1;
+	}
+	return IR_OK;
+}
+
+int
+ir_case_verify(const char *dir, size_t *nentries, struct ir_err *e)
+{
+	struct ir_buf meta = IR_BUF_INIT(MAX_META), log = IR_BUF_INIT(MAX_CUSTODY);
+	const char *p, *end, *nl;
+	char hex[65], got[65];
+	json_t *o, *outs, *it;
+	uint64_t size;
+	size_t i;
+	int dirfd, rc;
+
+	*nentries = 0;
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return ir_err_set(e, IR_EIO, errno, "cannot open case '%s'", dir);
+	if ((rc = ir_read_file(dirfd, CASE_JSON, &meta, e)) != IR_OK ||
+	    (rc = ir_read_file(dirfd, CUSTODY, &log, e)) != IR_OK ||
+	    (rc = sha256_hex(meta.buf, meta.len, hex, e)) != IR_OK ||
+	    (rc = ir_custody_verify_mem(log.buf, log.len, hex, nentries, e)) !=
+	    IR_OK)
+		goto out;
+	/* The chain holds; now every output must still be what was logged. */
+	for (p = log.buf, end = log.buf + log.len; rc == IR_OK && p < end;
+	    p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		o = json_loadb(p, (size_t)(nl - p), 0, NULL);
+		outs = json_object_get(o, "outputs");
+		for (i = 0; rc == IR_OK && i < json_array_size(outs); i++) {
+			const char *path, *sum;
+
+			it = json_array_get(outs, i);
+			path = json_string_value(json_object_get(it, "path"));
+			sum = json_string_value(json_object_get(it, "sha256"));
+			if (path == NULL || sum == NULL) {
+				rc = ir_err_set(e, IR_EFORMAT, 0, "custody "
+				    "output without path or sha256");
+				break;
+			}
+			if ((rc = hash_output(dirfd, path, got, &size, e)) != IR_OK)
+				break;
+			if (strcmp(got, sum) != 0)
+				rc = ir_err_set(e, IR_EFORMAT, 0, "'%s' was "
+				    "altered after it was logged", path);
+		}
+		json_decref(o);
+	}
+out:
+	(void)close(dirfd);
+	ir_buf_release(&meta);
+	ir_buf_release(&log);
+	return rc;
+}

@@ -1,0 +1,151 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/content.h"
+#include "ir/error.h"
+#include "ir/file.h"
+#include "ir/hash.h"
+#include "ir/io.h"
+#include "ir/magic.h"
+
+#define CHUNK		(1U << 20)
+#define MAGIC_BYTES	(256U << 10)	/* what libmagic sees of a file */
+
+struct ir_content {
+	struct ir_content_opts	 opts;
+	struct ir_hash		*hash;
+	struct ir_magic		*magic;
+	unsigned char		*buf;
+};
+
+int
+ir_content_wanted(const struct ir_content_opts *o)
+{
+	return o->algs != 0 || o->type;
+}
+
+int
+ir_content_new(struct ir_content **cp, const struct ir_content_opts *o,
+    struct ir_err *e)
+{
+	struct ir_content *c;
+	int rc;
+
+	*cp = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->buf = malloc(CHUNK)) == NULL) {
+		free(c);
+		return ir_err_set(e, IR_ENOMEM, 0, "out of memory");
+	}
+	c->opts = *o;
+	if (o->algs != 0 &&
+	    (rc = ir_hash_new(&c->hash, o->algs, 0, e)) != IR_OK)
+		goto fail;
+	if (o->type && (rc = ir_magic_open(&c->magic, o->magic_db, e)) != IR_OK)
+		goto fail;
+	*cp = c;
+	return IR_OK;
+fail:
+	ir_content_free(c);
+	return rc;
+}
+
+void
+ir_content_free(struct ir_content *c)
+{
+	if (c == NULL)
+		return;
+	ir_hash_free(c->hash);
+	ir_magic_close(c->magic);
+	free(c->buf);
+	free(c);
+}
+
+static int
+fail(struct ir_file *f, const char *what, int err)
+{
+	struct ir_err e;
+
+	if (f->error[0] == '\0') {
+		ir_err_set(&e, IR_EIO, err, "%s", what);
+		(void)snprintf(f->error, sizeof(f->error), "%s", e.msg);
+	}
+	return IR_EIO;
+}
+
+static int
+same_times(const struct statx_timestamp *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && (long)a->tv_nsec == b->tv_nsec;
+}
+
+int
+ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
+    uint64_t *nread)
+{
+	struct ir_err e;
+	struct stat before, after;
+	struct statx_timestamp m0;
+	uint64_t total = 0;
+	ssize_t n;
+	int typed = !c->opts.type;
+
+	*nread = 0;
+	if (fstat(fd, &before) != 0)
+		return fail(f, "cannot examine open file", errno);
+	if (c->opts.max_size != 0 && (uint64_t)before.st_size > c->opts.max_size) {
+		f->skipped = "larger than max-size";
+		return IR_OK;
+	}
+	if (c->hash != NULL && ir_hash_reset(c->hash, &e) != IR_OK)
+		return fail(f, e.msg, 0);
+	for (;;) {
+		n = ir_read_full(fd, c->buf, CHUNK);
+		if (n < 0) {
+			char what[96];
+
+			(void)snprintf(what, sizeof(what),
+			    "read error at byte %llu", (unsigned long long)total);
+			return fail(f, what, errno);
+		}
+		if (!typed) {
+			/* The first chunk (or the whole file) is enough. */
+			size_t k = (size_t)n < MAGIC_BYTES ? (size_t)n : MAGIC_BYTES;
+
+			if (ir_magic_mime(c->magic, c->buf, k, f->mime,
+			    sizeof(f->mime), &e) != IR_OK)
+				return fail(f, e.msg, 0);
+			f->mime_mismatch = ir_magic_mismatch(f->name, f->mime);
+			typed = 1;
+			if (c->hash == NULL)
+				break;
+		}
+		if (n == 0)
+			break;
+		total += (uint64_t)n;
+		if (c->hash != NULL &&
+		    ir_hash_update(c->hash, c->buf, (size_t)n, &e) != IR_OK)
+			return fail(f, e.msg, 0);
+		if ((size_t)n < CHUNK)
+			break;
+	}
+	*nread = total;
+	if (c->hash != NULL && ir_hash_final(c->hash, &f->digest, &e) != IR_OK)
+		return fail(f, e.msg, 0);
+	/* Written to while we read it: the digest is of no single version. */
+	m0.tv_sec = before.st_mtim.tv_sec;
+	m0.tv_nsec = (uint32_t)before.st_mtim.tv_nsec;
+	if (fstat(fd, &after) == 0 &&
+	    (after.st_size != before.st_size ||
+	    !same_times(&m0, &after.st_mtim) ||
+	    (c->hash != NULL && total != (uint64_t)after.st_size)))
+		f->changed = 1;
+	if (f->mtime.valid && (f->mtime.sec != before.st_mtim.tv_sec ||
+	    f->mtime.nsec != before.st_mtim.tv_nsec))
+		f->changed = 1;
+	return IR_OK;
+}

@@ -1,0 +1,73 @@
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ir/error.h"
+#include "ir/file.h"
+
+const char *
+ir_file_kind(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:	return "reg";
+	case S_IFDIR:	return "dir";
+	case S_IFLNK:	return "lnk";
+	case S_IFCHR:	return "chr";
+	case S_IFBLK:	return "blk";
+	case S_IFIFO:	return "fifo";
+	case S_IFSOCK:	return "sock";
+	default:	return "?";
+	}
+}
+
+char *
+ir_time_iso(const struct ir_time *t, char *out, size_t outsz)
+{
+	time_t sec = (time_t)t->sec;
+	struct tm tm;
+
+	if (gmtime_r(&sec, &tm) == NULL) {
+		(void)snprintf(out, outsz, "invalid");
+		return out;
+	}
+	(void)snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)t->nsec);
+	return out;
+}
+
+int
+ir_time_parse(const char *s, struct ir_time *t)
+{
+	struct tm tm;
+	const char *p;
+	int32_t ns = 0, scale = 100000000;
+	int n = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+	    n != 19)
+		return IR_EFORMAT;
+	p = s + n;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			ns += (*p - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (p[0] != 'Z' || p[1] != '\0')
+		return IR_EFORMAT;
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60)
+		return IR_EFORMAT;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	t->sec = (int64_t)timegm(&tm);
+	t->nsec = ns;
+	t->valid = 1;
+	return IR_OK;
+}

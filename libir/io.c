@@ -1,0 +1,115 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "ir/buf.h"
+#include "ir/error.h"
+#include "ir/io.h"
+
+ssize_t
+ir_read_full(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = read(fd, p + got, n - got);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+ssize_t
+ir_pread_full(int fd, void *buf, size_t n, off_t off)
+{
+	char *p = buf;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = pread(fd, p + got, n - got, off + (off_t)got);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+ssize_t
+ir_write_full(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	size_t put = 0;
+	ssize_t r;
+
+	while (put < n) {
+		r = write(fd, p + put, n - put);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		put += (size_t)r;
+	}
+	return (ssize_t)put;
+}
+
+int
+ir_open_evidence(int dirfd, const char *path, int extra_flags,
+    struct ir_err *e)
+{
+	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
+	    extra_flags;
+	int fd;
+
+	do
+		fd = openat(dirfd, path, flags | O_NOATIME);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0 && errno == EPERM)	/* O_NOATIME needs ownership */
+		do
+			fd = openat(dirfd, path, flags);
+		while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		ir_err_set(e, IR_EIO, errno, "cannot open '%s'", path);
+		return -1;
+	}
+	return fd;
+}
+
+int
+ir_read_file(int dirfd, const char *path, struct ir_buf *out,
+    struct ir_err *e)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd, rc = IR_OK;
+
+	if ((fd = ir_open_evidence(dirfd, path, 0, e)) < 0)
+		return e != NULL ? e->code : IR_EIO;
+	/* A FIFO passed as a list must still be read: blocking is wanted. */
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	while ((n = ir_read_full(fd, chunk, sizeof(chunk))) > 0)
+		if ((rc = ir_buf_add(out, chunk, (size_t)n, e)) != IR_OK) {
+			if (rc == IR_ELIMIT)
+				ir_err_set(e, IR_ELIMIT, 0, "'%s' is larger "
+				    "than %zu bytes", path, out->max);
+			break;
+		}
+	if (n < 0)
+		rc = ir_err_set(e, IR_EIO, errno, "cannot read '%s'", path);
+	(void)close(fd);
+	return rc;
+}

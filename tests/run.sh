@@ -1,0 +1,75 @@
+#!/bin/sh
+# Run every test suite (TAP producers) and end with one line:
+# "N passed, N failed".  A suite that dies without reporting counts as a
+# failure.  Called by `make check` after everything is built.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+LC_ALL=C TZ=UTC
+export LC_ALL TZ
+pass=0
+fail=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# suite NAME COMMAND...: run it, echo its TAP, count ok / not ok.
+suite() {
+	name=$1
+	shift
+	echo "# suite: $name"
+	"$@" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	p=$(grep -c '^ok ' "$out")
+	f=$(grep -c '^not ok ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited $rc without reporting a failure"
+		f=1
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+
+units() {
+	dir=$1
+	rc=0
+	for t in "$dir"/tests/unit/*; do
+		[ -x "$t" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" || rc=1
+	done
+	return $rc
+}
+
+fuzzers() {
+	rc=0
+	n=0
+	for f in build/fuzz/*; do
+		[ -x "$f" ] || continue
+		name=${f##*/}
+		n=$((n + 1))
+		corpus=tests/fuzz/corpus/$name
+		work=$(mktemp -d)
+		if "$f" -max_total_time="${IRKIT_FUZZ_SECONDS:-20}" \
+		    -rss_limit_mb=2048 -print_final_stats=0 "$work" "$corpus" \
+		    >"$work.log" 2>&1; then
+			echo "ok $n - fuzz $name"
+		else
+			echo "not ok $n - fuzz $name"
+			tail -40 "$work.log"
+			rc=1
+		fi
+		rm -rf "$work" "$work.log"
+	done
+	return $rc
+}
+
+suite unit units build
+IRKIT_BIN=$top/build/bin suite cli bats --tap tests/cli
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    suite unit-asan units build/asan
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IRKIT_SANITIZED=1 \
+    IRKIT_BIN=$top/build/asan/bin suite cli-asan bats --tap tests/cli
+suite fuzz fuzzers
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,457 @@
+/*
+ * ir-walk: one record per file system object of live directory trees:
+ * metadata, and on request hashes, content type and known-hash verdicts.
+ * Content is read by a pool of threads; records come out in walk order.
+ */
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+struct job {
+	struct ir_file	 f;
+	int		 fd;		/* -1: no content work */
+	uint64_t	 nread;
+	char		 strings[];	/* path, NUL, link, NUL */
+};
+
+struct excl {				/* our own outputs: never walked */
+	uint64_t	 dev, ino;
+};
+
+struct walker {
+	struct ir_content_opts	 copts;
+	struct ir_writer	*w;
+	struct ir_pool		*pool;
+	struct ir_hashset	*good, *bad;
+	struct ir_progress	 prog;
+	struct excl		 excl[2];
+	int			 nexcl;
+	unsigned long		 nerrors, nbad, nmismatch;
+	int			 output_failed;
+	struct ir_err		 werr;
+};
+
+static const struct option longopts[] = {
+	{ "null",		no_argument,		NULL, '0' },
+	{ "hash",		required_argument,	NULL, 'c' },
+	{ "format",		required_argument,	NULL, 'f' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "jobs",		required_argument,	NULL, 'j' },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "type",		no_argument,		NULL, 't' },
+	{ "one-file-system",	no_argument,		NULL, 'x' },
+	{ "max-size",		required_argument,	NULL, 'S' },
+	{ "max-depth",		required_argument,	NULL, 'D' },
+	{ "known-good",		required_argument,	NULL, 'G' },
+	{ "known-bad",		required_argument,	NULL, 'B' },
+	{ "case",		required_argument,	NULL, 'C' },
+	{ "case-id",		required_argument,	NULL, 'I' },
+	{ "examiner",		required_argument,	NULL, 'E' },
+	{ "magic",		required_argument,	NULL, 'M' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static __dead void
+usage(int status)
+{
+	FILE *fp = status == 0 ? stdout : stderr;
+
+	(void)fprintf(fp,
+"usage: %s [-0tx] [-c alg[,alg...]] [-f format] [-j jobs] [-o file]\n"
+"               [--known-good file] [--known-bad file] [--max-size size]\n"
+"               [--max-depth n] [--case dir [--case-id id] [--examiner name]]\n"
+"               [--magic file] path ...\n"
+"Write one record per file system object under each path.\n"
+"  -0, --null             also read NUL-separated paths from stdin\n"
+"  -c, --hash LIST        hash content: md5, sha1, sha256 (comma-separated)\n"
+"  -t, --type             add the libmagic type; flag executables named as\n"
+"                         documents or pictures (mime_mismatch)\n"
+"  -f, --format FMT       jsonl (default), csv or body (mactime bodyfile)\n"
+"  -x, --one-file-system  stay on the file system of each path\n"
+"  -j, --jobs N           content threads (default: number of cores)\n"
+"  -o, --output FILE      write records to FILE instead of stdout\n"
+"      --known-good FILE  hash list; matches get known: good\n"
+"      --known-bad FILE   hash list; matches get known: bad (exit 1)\n"
+"      --max-size SIZE    do not read files larger than SIZE (10M, 2G)\n"
+"      --max-depth N      do not descend more than N levels\n"
+"      --case DIR         write into case DIR and log it in its custody chain\n"
+"Exit: 0 done, 1 found (known-bad, mismatch), 2 usage, 3 incomplete.\n",
+	    tool_progname());
+	exit(status);
+}
+
+static int
+excluded(const struct walker *wk, const struct ir_file *f)
+{
+	int i;
+
+	for (i = 0; i < wk->nexcl; i++)
+		if (wk->excl[i].dev == f->dev && wk->excl[i].ino == f->inode)
+			return 1;
+	return 0;
+}
+
+static void
+add_excl(struct walker *wk, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || wk->nexcl == 2)
+		return;
+	wk->excl[wk->nexcl].dev = ((uint64_t)major(st.st_dev) << 32) |
+	    minor(st.st_dev);
+	wk->excl[wk->nexcl].ino = st.st_ino;
+	wk->nexcl++;
+}
+
+/* Worker thread: read the content once for every digest and the type. */
+static void
+job_work(void *arg, void *tctx)
+{
+	struct job *j = arg;
+
+	if (j->fd < 0)
+		return;
+	(void)ir_content_file(tctx, j->fd, &j->f, &j->nread);
+	(void)close(j->fd);
+	j->fd = -1;
+}
+
+/* Submitting thread, in walk order: verdicts, then the record. */
+static int
+job_done(void *arg, void *warg, struct ir_err *e)
+{
+	struct job *j = arg;
+	struct walker *wk = warg;
+	struct ir_field f[IR_FILE_MAXFIELDS];
+	char scratch[IR_FILE_SCRATCH][IR_HASH_MAXLEN * 2 + 1];
+	const char *note;
+	size_t n;
+	int rc;
+
+	if (j->f.digest.algs != 0) {
+		if (wk->bad != NULL &&
+		    ir_hashset_match(wk->bad, &j->f.digest, &note)) {
+			j->f.known = IR_KNOWN_BAD;
+			j->f.known_note = note;
+			wk->nbad++;
+		} else if (wk->good != NULL &&
+		    ir_hashset_match(wk->good, &j->f.digest, &note)) {
+			j->f.known = IR_KNOWN_GOOD;
+			j->f.known_note = note;
+		}
+	}
+	if (j->f.mime_mismatch)
+		wk->nmismatch++;
+	if (j->f.error[0] != '\0')
+		wk->nerrors++;
+	n = ir_file_fields(&j->f, f, scratch);
+	rc = ir_writer_record(wk->w, f, n, e);
+	if (ir_progress_add(&wk->prog, 1, j->nread))
+		tool_progress(&wk->prog, "objects", 0);
+	free(j);
+	return rc;
+}
+
+static enum ir_walk_act
+on_entry(struct ir_walk_ent *ent, void *arg)
+{
+	struct walker *wk = arg;
+	struct ir_file *f = ent->file;
+	struct ir_err e;
+	struct stat st;
+	struct job *j;
+	size_t linklen = f->link != NULL ? f->linklen : 0;
+
+	if (tool_stop)
+		return IR_WALK_STOP;
+	if (excluded(wk, f))
+		return IR_WALK_PRUNE;
+	if ((j = malloc(sizeof(*j) + f->pathlen + linklen + 2)) == NULL) {
+		ir_err_set(&wk->werr, IR_ENOMEM, 0, "out of memory");
+		wk->output_failed = 1;
+		return IR_WALK_STOP;
+	}
+	j->f = *f;
+	j->fd = -1;
+	j->nread = 0;
+	memcpy(j->strings, f->path, f->pathlen + 1);
+	j->f.path = j->strings;
+	j->f.name = j->strings + (f->name - f->path);
+	if (f->link != NULL) {
+		memcpy(j->strings + f->pathlen + 1, f->link, linklen + 1);
+		j->f.link = j->strings + f->pathlen + 1;
+	}
+	if (S_ISREG(f->mode) && f->error[0] == '\0' &&
+	    ir_content_wanted(&wk->copts)) {
+		if (ent->pseudo_fs)
+			j->f.skipped = "pseudo file system";
+		else if (wk->copts.max_size != 0 && f->size > wk->copts.max_size)
+			j->f.skipped = "larger than max-size";
+		else if ((j->fd = ir_open_evidence(ent->dirfd, ent->relname, 0,
+		    &e)) < 0)
+			(void)snprintf(j->f.error, sizeof(j->f.error), "%s",
+			    e.msg);
+		else if (fstat(j->fd, &st) != 0 || st.st_ino != f->inode ||
+		    !S_ISREG(st.st_mode)) {
+			(void)snprintf(j->f.error, sizeof(j->f.error),
+			    "replaced between examination and reading");
+			(void)close(j->fd);
+			j->fd = -1;
+		}
+	}
+	if (ir_pool_submit(wk->pool, j, &wk->werr) != IR_OK) {
+		wk->output_failed = 1;
+		return IR_WALK_STOP;
+	}
+	return IR_WALK_CONTINUE;
+}
+
+/* Paths from stdin, NUL-separated (find -print0). */
+static char **
+read_paths0(size_t *np)
+{
+	struct ir_buf b = IR_BUF_INIT(1ULL << 32);
+	struct ir_err e;
+	char **v = NULL, **nv, *p, *end;
+	size_t n = 0;
+
+	if (ir_read_file(AT_FDCWD, "/dev/stdin", &b, &e) != IR_OK)
+		tool_die(IR_EXIT_USAGE, "stdin: %s", e.msg);
+	end = b.buf + b.len;
+	for (p = b.buf; p < end; p += strlen(p) + 1) {
+		if (*p == '\0')
+			continue;
+		if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL)
+			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+		v = nv;
+		v[n++] = p;
+	}
+	*np = n;
+	(void)ir_buf_detach(&b, NULL);	/* the strings live until exit */
+	return v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct walker wk;
+	struct ir_walk_opts wo;
+	struct tool_case tc;
+	struct ir_err e;
+	enum ir_format fmt = IR_FMT_JSONL;
+	const char *good[8], *bad[8], *outpath = NULL, *casedir = NULL;
+	const char *case_id = NULL, *examiner = NULL, *magic_db = NULL;
+	void **tctx;
+	char **paths = argv, *end;
+	size_t npaths, i;
+	unsigned int algs = 0;
+	unsigned long nerr;
+	uint64_t v;
+	int ngood = 0, nbad = 0, null = 0, jobs = 0, ch, status = IR_EXIT_OK;
+	int rc, k, complete = 1, fd;
+	FILE *out = stdout;
+
+	tool_setprogname(argv[0]);
+	memset(&wk, 0, sizeof(wk));
+	memset(&wo, 0, sizeof(wo));
+	while ((ch = getopt_long(argc, argv, "0c:f:hj:o:tx", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case '0':
+			null = 1;
+			break;
+		case 'c':
+			if (ir_hash_parse_list(optarg, &algs, &e) != IR_OK)
+				tool_usage_error("%s", e.msg);
+			break;
+		case 'f':
+			if (ir_format_lookup(optarg, &fmt, &e) != IR_OK)
+				tool_usage_error("%s", e.msg);
+			break;
+		case 'h':
+			usage(IR_EXIT_OK);
+		case 'j':
+			errno = 0;
+			jobs = (int)strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || jobs < 1 || jobs > 256)
+				tool_usage_error("bad --jobs '%s' (1 to 256)",
+				    optarg);
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 't':
+			wk.copts.type = 1;
+			break;
+		case 'x':
+			wo.flags |= IR_WALK_ONE_FS;
+			break;
+		case 'S':
+			if (tool_parse_size(optarg, &wk.copts.max_size) != 0)
+				tool_usage_error("bad --max-size '%s'", optarg);
+			break;
+		case 'D':
+			if (tool_parse_size(optarg, &v) != 0 || v > 1000000)
+				tool_usage_error("bad --max-depth '%s'", optarg);
+			wo.max_depth = (int)v;
+			break;
+		case 'G':
+			if (ngood == 8)
+				tool_usage_error("at most 8 --known-good lists");
+			good[ngood++] = optarg;
+			break;
+		case 'B':
+			if (nbad == 8)
+				tool_usage_error("at most 8 --known-bad lists");
+			bad[nbad++] = optarg;
+			break;
+		case 'C':
+			casedir = optarg;
+			break;
+		case 'I':
+			case_id = optarg;
+			break;
+		case 'E':
+			examiner = optarg;
+			break;
+		case 'M':
+			magic_db = optarg;
+			break;
+		case 'V':
+			tool_version();
+		default:
+			tool_usage_error("unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	paths = argv;
+	npaths = (size_t)argc;
+	if (null) {
+		if (argc > 0)
+			tool_usage_error("-0 reads paths from stdin; give none "
+			    "as arguments");
+		paths = read_paths0(&npaths);
+	}
+	if (npaths == 0)
+		tool_usage_error("no path given");
+	if (outpath != NULL && casedir != NULL)
+		tool_usage_error("--output and --case exclude each other");
+
+	/* Known-hash lists decide which digests are needed. */
+	for (k = 0; k < ngood + nbad; k++) {
+		struct ir_hashset **set = k < ngood ? &wk.good : &wk.bad;
+		const char *file = k < ngood ? good[k] : bad[k - ngood];
+
+		if (*set == NULL && ir_hashset_new(set, &e) != IR_OK)
+			tool_die(IR_EXIT_USAGE, "%s", e.msg);
+		if (ir_hashset_load_file(*set, file, &e) != IR_OK)
+			tool_die(IR_EXIT_USAGE, "%s", e.msg);
+		algs |= ir_hashset_algs(*set);
+	}
+	wk.copts.algs = algs;
+	wk.copts.magic_db = magic_db != NULL ? magic_db : tool_magic_db();
+
+	tool_setup();
+	if (casedir != NULL) {
+		out = tool_case_open(&tc, casedir, case_id, examiner,
+		    fmt == IR_FMT_JSONL ? "jsonl" : fmt == IR_FMT_CSV ? "csv" :
+		    "body", argc + optind, argv - optind);
+		if ((fd = open(casedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			add_excl(&wk, fd);
+			(void)close(fd);
+		}
+	} else if (outpath != NULL &&
+	    (out = fopen(outpath, "wx")) == NULL &&
+	    (errno != EEXIST || (out = fopen(outpath, "w")) == NULL))
+		tool_die(IR_EXIT_USAGE, "cannot create '%s': %s", outpath,
+		    strerror(errno));
+	if (out != stdout)
+		add_excl(&wk, fileno(out));
+
+	if (jobs == 0)
+		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1)
+		jobs = 1;
+	if (!ir_content_wanted(&wk.copts))
+		jobs = 0;		/* metadata only: no threads needed */
+	if ((tctx = calloc((size_t)(jobs ? jobs : 1), sizeof(*tctx))) == NULL)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	for (k = 0; k < (jobs ? jobs : 1) && ir_content_wanted(&wk.copts); k++)
+		if (ir_content_new((struct ir_content **)&tctx[k], &wk.copts,
+		    &e) != IR_OK)
+			tool_die(IR_EXIT_USAGE, "%s", e.msg);
+	if (ir_writer_open(&wk.w, fmt, out, ir_file_columns, &e) != IR_OK ||
+	    ir_pool_new(&wk.pool, jobs, jobs * 16, job_work, job_done, &wk,
+	    tctx, &e) != IR_OK)
+		tool_die(IR_EXIT_USAGE, "%s", e.msg);
+	ir_progress_init(&wk.prog, 0);
+
+	wo.stop = &tool_stop;
+	for (i = 0; i < npaths && !wk.output_failed; i++) {
+		rc = ir_walk_tree(paths[i], &wo, on_entry, &wk, &nerr, &e);
+		if (ir_pool_drain(wk.pool, &wk.werr) != IR_OK)
+			wk.output_failed = 1;
+		if (rc == IR_EINTR && !wk.output_failed) {
+			tool_warnx("interrupted: output is incomplete");
+			complete = 0;
+			break;
+		}
+		if (rc != IR_OK && !wk.output_failed) {
+			tool_warnx("%s", e.msg);
+			complete = 0;
+		}
+	}
+	tool_progress(&wk.prog, "objects", 1);
+	if (!complete && fmt == IR_FMT_JSONL && !wk.output_failed) {
+		struct ir_field f[2];
+
+		f[0] = IR_FSTR("type", "incomplete");
+		f[1] = IR_FSTR("reason", tool_stop ? "interrupted" :
+		    "a path could not be walked");
+		(void)ir_writer_record(wk.w, f, 2, &wk.werr);
+	}
+	if (ir_writer_close(wk.w, &e) != IR_OK && !wk.output_failed) {
+		wk.output_failed = 1;
+		wk.werr = e;
+	}
+	if (out != stdout ? fclose(out) != 0 : fflush(stdout) != 0) {
+		if (!wk.output_failed)
+			ir_err_set(&wk.werr, IR_EIO, errno, "cannot write output");
+		wk.output_failed = 1;
+	}
+	if (wk.output_failed) {
+		tool_warnx("%s", wk.werr.msg);
+		complete = 0;
+	}
+	if (wk.nerrors > 0) {
+		tool_warnx("%lu object%s could not be read fully (see their "
+		    "\"error\" field)", wk.nerrors, wk.nerrors == 1 ? "" : "s");
+		status = IR_EXIT_INCOMPLETE;
+	}
+	if (wk.nbad > 0 || wk.nmismatch > 0)
+		status = tool_status(status, IR_EXIT_FOUND);
+	if (!complete)
+		status = IR_EXIT_INCOMPLETE;
+	ir_pool_free(wk.pool);
+	for (k = 0; k < jobs || k == 0; k++)
+		ir_content_free(tctx[k]);
+	free(tctx);
+	ir_hashset_free(wk.good);
+	ir_hashset_free(wk.bad);
+	if (casedir != NULL)
+		status = tool_case_close(&tc, status, complete &&
+		    status != IR_EXIT_INCOMPLETE);
+	return status;
+}

@@ -1,0 +1,273 @@
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <time.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+volatile sig_atomic_t tool_stop;
+static const char *progname = "irkit";
+static char magic_path[PATH_MAX];
+
+void
+tool_setprogname(const char *argv0)
+{
+	const char *p;
+
+	if (argv0 == NULL)
+		return;
+	p = strrchr(argv0, '/');
+	progname = p != NULL ? p + 1 : argv0;
+	/* Keep the directory of argv[0]: the kit may run without /proc. */
+	if (p != NULL && (size_t)(p - argv0) < sizeof(magic_path) - 32)
+		(void)snprintf(magic_path, sizeof(magic_path), "%.*s",
+		    (int)(p - argv0), argv0);
+}
+
+const char *
+tool_progname(void)
+{
+	return progname;
+}
+
+static void
+vwarn(const char *fmt, va_list ap)
+{
+	(void)fprintf(stderr, "%s: ", progname);
+	(void)vfprintf(stderr, fmt, ap);
+	(void)fputc('\n', stderr);
+}
+
+void
+tool_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void
+tool_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+tool_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	(void)fprintf(stderr, "Try '%s --help' for more information.\n",
+	    progname);
+	exit(IR_EXIT_USAGE);
+}
+
+void
+tool_version(void)
+{
+	char v[256];
+
+	ir_versions(v, sizeof(v));
+	(void)printf("%s (irkit) %s\n%s\n", progname, ir_version(), v);
+	exit(fclose(stdout) == 0 ? IR_EXIT_OK : IR_EXIT_INCOMPLETE);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	tool_stop = 1;
+}
+
+void
+tool_setup(void)
+{
+	struct sigaction sa;
+	struct rlimit rl;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int
+tool_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0':			break;
+	case 'k': case 'K':	shift = 10; end++; break;
+	case 'm': case 'M':	shift = 20; end++; break;
+	case 'g': case 'G':	shift = 30; end++; break;
+	case 't': case 'T':	shift = 40; end++; break;
+	default:		return -1;
+	}
+	if (*end == 'i' && shift != 0)
+		end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end != '\0' || (shift != 0 && v > (~0ULL >> shift)))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static int
+have_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The kit keeps magic.mgc in share/ beside bin/; an installed or built
+ * tool uses libmagic's own database.  IRKIT_MAGIC overrides both.
+ */
+const char *
+tool_magic_db(void)
+{
+	static char buf[PATH_MAX + 32];
+	char exe[PATH_MAX], *slash;
+	const char *env = getenv("IRKIT_MAGIC");
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+	} else
+		(void)snprintf(exe, sizeof(exe), "%s",
+		    magic_path[0] ? magic_path : ".");
+	(void)snprintf(buf, sizeof(buf), "%s/../share/magic.mgc", exe);
+	if (have_file(buf))
+		return buf;
+	return NULL;
+}
+
+void
+tool_progress(const struct ir_progress *p, const char *unit, int done)
+{
+	char line[160];
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	ir_progress_format(p, unit, line, sizeof(line));
+	(void)fprintf(stderr, "\r%s: %s\033[K%s", progname, line,
+	    done ? "\n" : "");
+}
+
+int
+tool_status(int a, int b)
+{
+	if (a == IR_EXIT_INCOMPLETE || b == IR_EXIT_INCOMPLETE)
+		return IR_EXIT_INCOMPLETE;
+	if (a == IR_EXIT_USAGE || b == IR_EXIT_USAGE)
+		return IR_EXIT_USAGE;
+	return a > b ? a : b;
+}
+
+struct ir_time
+tool_now(void)
+{
+	struct timespec ts;
+	struct ir_time t;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	t.sec = ts.tv_sec;
+	t.nsec = (int32_t)ts.tv_nsec;
+	t.valid = 1;
+	return t;
+}
+
+FILE *
+tool_case_open(struct tool_case *tc, const char *dir, const char *case_id,
+    const char *examiner, const char *ext, int argc, char **argv)
+{
+	struct ir_case_meta m;
+	struct ir_err e;
+	FILE *fp;
+	int fd;
+
+	memset(tc, 0, sizeof(*tc));
+	tc->started = tool_now();
+	tc->argc = argc;
+	tc->argv = argv;
+	m.case_id = case_id;
+	m.examiner = examiner;
+	m.tool = progname;
+	m.version = ir_version();
+	if (ir_case_open(&tc->c, dir, &m, &e) != IR_OK)
+		tool_die(IR_EXIT_USAGE, "%s", e.msg);
+	if (ir_case_output(tc->c, progname, ext, &fd, &tc->out, &e) != IR_OK)
+		tool_die(IR_EXIT_USAGE, "%s", e.msg);
+	if ((fp = fdopen(fd, "w")) == NULL)
+		tool_die(IR_EXIT_USAGE, "%s/%s: %s", dir, tc->out,
+		    strerror(errno));
+	return fp;
+}
+
+int
+tool_case_close(struct tool_case *tc, int status, int complete)
+{
+	struct ir_custody_entry en;
+	const char *outs[1];
+	struct ir_err e;
+
+	memset(&en, 0, sizeof(en));
+	en.tool = progname;
+	en.version = ir_version();
+	en.argc = tc->argc;
+	en.argv = tc->argv;
+	en.started = tc->started;
+	en.ended = tool_now();
+	en.status = status;
+	en.complete = complete;
+	outs[0] = tc->out;
+	en.outputs = outs;
+	en.noutputs = 1;
+	if (ir_case_log(tc->c, &en, &e) != IR_OK) {
+		tool_warnx("custody log: %s", e.msg);
+		status = IR_EXIT_INCOMPLETE;
+	}
+	free(tc->out);
+	ir_case_close(tc->c);
+	memset(tc, 0, sizeof(*tc));
+	return status;
+}

@@ -1,0 +1,67 @@
+/*
+ * tool: what every irkit tool shares and libir must not do: report, exit,
+ * handle signals, draw progress, find the kit's data files.
+ */
+#ifndef IR_TOOL_H
+#define IR_TOOL_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <ir.h>
+
+#ifndef __dead
+#define __dead	__attribute__((__noreturn__))
+
+#endif
+
+/* Exit statuses, the same in every tool and man page. */
+enum ir_exit {
+	IR_EXIT_OK = 0,		/* complete, nothing found */
+	IR_EXIT_FOUND = 1,	/* complete, something found */
+	IR_EXIT_USAGE = 2,	/* usage or setup error, nothing done */
+	IR_EXIT_INCOMPLETE = 3,	/* an input unreadable or interrupted */
+};
+
+extern volatile sig_atomic_t tool_stop;	/* set by SIGINT/SIGTERM */
+
+void		 tool_setprogname(const char *argv0);
+const char	*tool_progname(void);
+void		 tool_warnx(const char *fmt, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+__dead void	 tool_die(int status, const char *fmt, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+/* Print "progname: msg" and "Try 'progname --help'." and exit 2. */
+__dead void	 tool_usage_error(const char *fmt, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+__dead void	 tool_version(void);
+/* Catch SIGINT and SIGTERM into tool_stop; raise the open-file limit. */
+void		 tool_setup(void);
+/* "10M", "2G", "512" to bytes; -1 on error. */
+int		 tool_parse_size(const char *, uint64_t *);
+/* The kit's magic.mgc next to the executable, or NULL for the default. */
+const char	*tool_magic_db(void);
+/* Draw the progress line on stderr if it is a terminal; done ends it. */
+void		 tool_progress(const struct ir_progress *, const char *unit,
+		    int done);
+/* Combine exit statuses: 3 wins over 1, which wins over 0. */
+int		 tool_status(int a, int b);
+
+/* --case DIR: a tool's output file inside the case and its custody entry. */
+struct tool_case {
+	struct ir_case	*c;
+	char		*out;		/* relative to the case directory */
+	struct ir_time	 started;
+	int		 argc;
+	char		**argv;
+};
+
+/* Open (creating) the case and a new output file there; exits 2 on error. */
+FILE		*tool_case_open(struct tool_case *, const char *dir,
+		    const char *case_id, const char *examiner, const char *ext,
+		    int argc, char **argv);
+/* Log the action in the custody chain; returns the exit status to use. */
+int		 tool_case_close(struct tool_case *, int status, int complete);
+struct ir_time	 tool_now(void);
+
+#endif
