@@ -111,3 +111,9 @@ clean:
 
 .PHONY: all deps unit fuzz asan check kit kit-link install lint clean
 .SECONDARY:
+
+# The README's main job: a hashed, typed walk of this host's system
+# directories into a case directory under cases/.
+triage: all
+	sh playbooks/walk-system.sh
+.PHONY: triage
