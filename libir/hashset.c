@@ -254,7 +254,9 @@ ir_hashset_load_mem(struct ir_hashset *h, const char *buf, size_t n,
 		p = nl != NULL ? nl + 1 : end;
 	}
 	for (a = 0; a < IR_HASH_NALG; a++)
-		qsort(h->ent[a], h->n[a], sizeof(struct entry), cmp_entry);
+		if (h->n[a] > 1)	/* no array for an unused algorithm */
+			qsort(h->ent[a], h->n[a], sizeof(struct entry),
+			    cmp_entry);
 	return IR_OK;
 }
 

@@ -90,26 +90,35 @@ ir_open_evidence(int dirfd, const char *path, int extra_flags,
 }
 
 int
-ir_read_file(int dirfd, const char *path, struct ir_buf *out,
-    struct ir_err *e)
+ir_read_fd(int fd, const char *name, struct ir_buf *out, struct ir_err *e)
 {
 	char chunk[65536];
 	ssize_t n;
-	int fd, rc = IR_OK;
+	int rc = IR_OK;
+
+	while ((n = ir_read_full(fd, chunk, sizeof(chunk))) > 0)
+		if ((rc = ir_buf_add(out, chunk, (size_t)n, e)) != IR_OK) {
+			if (rc == IR_ELIMIT)
+				ir_err_set(e, IR_ELIMIT, 0, "'%s' is larger "
+				    "than %zu bytes", name, out->max);
+			return rc;
+		}
+	if (n < 0)
+		rc = ir_err_set(e, IR_EIO, errno, "cannot read '%s'", name);
+	return rc;
+}
+
+int
+ir_read_file(int dirfd, const char *path, struct ir_buf *out,
+    struct ir_err *e)
+{
+	int fd, rc;
 
 	if ((fd = ir_open_evidence(dirfd, path, 0, e)) < 0)
 		return e != NULL ? e->code : IR_EIO;
 	/* A FIFO passed as a list must still be read: blocking is wanted. */
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	while ((n = ir_read_full(fd, chunk, sizeof(chunk))) > 0)
-		if ((rc = ir_buf_add(out, chunk, (size_t)n, e)) != IR_OK) {
-			if (rc == IR_ELIMIT)
-				ir_err_set(e, IR_ELIMIT, 0, "'%s' is larger "
-				    "than %zu bytes", path, out->max);
-			break;
-		}
-	if (n < 0)
-		rc = ir_err_set(e, IR_EIO, errno, "cannot read '%s'", path);
+	rc = ir_read_fd(fd, path, out, e);
 	(void)close(fd);
 	return rc;
 }

@@ -135,20 +135,25 @@ ir_pool_submit(struct ir_pool *p, void *job, struct ir_err *e)
 		p->work(job, p->inline_tctx);
 		return p->done(job, p->arg, e);
 	}
-	/* Hand back what is finished, then make room if the ring is full. */
+	/*
+	 * Hand back what is finished, then make room if the ring is full.
+	 * A failed delivery still freed a slot: the job is queued all the
+	 * same, so that the pool owns it whatever submit returns.
+	 */
 	while (deliver_one(p, 0, &rc, e))
 		if (rc != IR_OK)
-			return rc;
+			goto queue;
 	while (p->tail - p->head == (unsigned long)p->depth)
 		if (deliver_one(p, 1, &rc, e) && rc != IR_OK)
-			return rc;
+			goto queue;
+queue:
 	(void)pthread_mutex_lock(&p->mu);
 	p->ring[p->tail % (unsigned long)p->depth].job = job;
 	p->ring[p->tail % (unsigned long)p->depth].done = 0;
 	p->tail++;
 	(void)pthread_cond_signal(&p->cv_work);
 	(void)pthread_mutex_unlock(&p->mu);
-	return IR_OK;
+	return rc;
 }
 
 int

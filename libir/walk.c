@@ -210,7 +210,8 @@ list_dir(int fd, struct frame *fr)
 		free(offs);
 		return ENOMEM;
 	}
-	qsort_r(offs, n, sizeof(*offs), cmp_names, fr->blob);
+	if (n > 1)		/* an empty directory has no array at all */
+		qsort_r(offs, n, sizeof(*offs), cmp_names, fr->blob);
 	fr->offs = offs;
 	fr->n = n;
 	fr->i = 0;

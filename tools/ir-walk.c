@@ -156,7 +156,8 @@ job_done(void *arg, void *warg, struct ir_err *e)
 	if (j->f.error[0] != '\0')
 		wk->nerrors++;
 	n = ir_file_fields(&j->f, f, scratch);
-	rc = ir_writer_record(wk->w, f, n, e);
+	/* After a write error the jobs still queued are only freed. */
+	rc = wk->output_failed ? IR_OK : ir_writer_record(wk->w, f, n, e);
 	if (ir_progress_add(&wk->prog, 1, j->nread))
 		tool_progress(&wk->prog, "objects", 0);
 	free(j);
@@ -217,19 +218,19 @@ on_entry(struct ir_walk_ent *ent, void *arg)
 	return IR_WALK_CONTINUE;
 }
 
-/* Paths from stdin, NUL-separated (find -print0). */
+/* Paths from stdin, NUL-separated (find -print0); *blob owns the strings. */
 static char **
-read_paths0(size_t *np)
+read_paths0(size_t *np, struct ir_buf *blob)
 {
-	struct ir_buf b = IR_BUF_INIT(1ULL << 32);
 	struct ir_err e;
 	char **v = NULL, **nv, *p, *end;
 	size_t n = 0;
 
-	if (ir_read_file(AT_FDCWD, "/dev/stdin", &b, &e) != IR_OK)
-		tool_die(IR_EXIT_USAGE, "stdin: %s", e.msg);
-	end = b.buf + b.len;
-	for (p = b.buf; p < end; p += strlen(p) + 1) {
+	ir_buf_init(blob, 1ULL << 32);
+	if (ir_read_fd(STDIN_FILENO, "stdin", blob, &e) != IR_OK)
+		tool_die(IR_EXIT_USAGE, "%s", e.msg);
+	end = blob->buf + blob->len;
+	for (p = blob->buf; p < end; p += strlen(p) + 1) {
 		if (*p == '\0')
 			continue;
 		if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL)
@@ -238,8 +239,30 @@ read_paths0(size_t *np)
 		v[n++] = p;
 	}
 	*np = n;
-	(void)ir_buf_detach(&b, NULL);	/* the strings live until exit */
 	return v;
+}
+
+/*
+ * -o FILE: never overwrite an earlier result (evidence); an existing
+ * non-regular file such as /dev/null is fine.
+ */
+static FILE *
+open_output(const char *path)
+{
+	struct stat st;
+	FILE *fp;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST && stat(path, &st) == 0 &&
+	    !S_ISREG(st.st_mode))
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	else if (fd < 0 && errno == EEXIST)
+		tool_die(IR_EXIT_USAGE, "'%s' exists; not overwriting it", path);
+	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL)
+		tool_die(IR_EXIT_USAGE, "cannot create '%s': %s", path,
+		    strerror(errno));
+	return fp;
 }
 
 int
@@ -253,6 +276,7 @@ main(int argc, char *argv[])
 	const char *good[8], *bad[8], *outpath = NULL, *casedir = NULL;
 	const char *case_id = NULL, *examiner = NULL, *magic_db = NULL;
 	void **tctx;
+	struct ir_buf pathblob = IR_BUF_INIT(0);
 	char **paths = argv, *end;
 	size_t npaths, i;
 	unsigned int algs = 0;
@@ -342,7 +366,7 @@ main(int argc, char *argv[])
 		if (argc > 0)
 			tool_usage_error("-0 reads paths from stdin; give none "
 			    "as arguments");
-		paths = read_paths0(&npaths);
+		paths = read_paths0(&npaths, &pathblob);
 	}
 	if (npaths == 0)
 		tool_usage_error("no path given");
@@ -372,11 +396,8 @@ main(int argc, char *argv[])
 			add_excl(&wk, fd);
 			(void)close(fd);
 		}
-	} else if (outpath != NULL &&
-	    (out = fopen(outpath, "wx")) == NULL &&
-	    (errno != EEXIST || (out = fopen(outpath, "w")) == NULL))
-		tool_die(IR_EXIT_USAGE, "cannot create '%s': %s", outpath,
-		    strerror(errno));
+	} else if (outpath != NULL)
+		out = open_output(outpath);
 	if (out != stdout)
 		add_excl(&wk, fileno(out));
 
@@ -393,16 +414,16 @@ main(int argc, char *argv[])
 		    &e) != IR_OK)
 			tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	if (ir_writer_open(&wk.w, fmt, out, ir_file_columns, &e) != IR_OK ||
-	    ir_pool_new(&wk.pool, jobs, jobs * 16, job_work, job_done, &wk,
-	    tctx, &e) != IR_OK)
+	    ir_pool_new(&wk.pool, jobs, jobs > 0 ? jobs * 16 : 1, job_work,
+	    job_done, &wk, tctx, &e) != IR_OK)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	ir_progress_init(&wk.prog, 0);
 
 	wo.stop = &tool_stop;
 	for (i = 0; i < npaths && !wk.output_failed; i++) {
 		rc = ir_walk_tree(paths[i], &wo, on_entry, &wk, &nerr, &e);
-		if (ir_pool_drain(wk.pool, &wk.werr) != IR_OK)
-			wk.output_failed = 1;
+		while (ir_pool_drain(wk.pool, &wk.werr) != IR_OK)
+			wk.output_failed = 1;	/* drain on: free every job */
 		if (rc == IR_EINTR && !wk.output_failed) {
 			tool_warnx("interrupted: output is incomplete");
 			complete = 0;
@@ -450,6 +471,10 @@ main(int argc, char *argv[])
 	free(tctx);
 	ir_hashset_free(wk.good);
 	ir_hashset_free(wk.bad);
+	if (null) {
+		free(paths);
+		ir_buf_release(&pathblob);
+	}
 	if (casedir != NULL)
 		status = tool_case_close(&tc, status, complete &&
 		    status != IR_EXIT_INCOMPLETE);

@@ -32,5 +32,8 @@ int	 ir_open_evidence(int dirfd, const char *path, int extra_flags,
 struct ir_buf;
 int	 ir_read_file(int dirfd, const char *path, struct ir_buf *out,
 	    struct ir_err *e);
+/* The same for an open fd (read to its end); name is for messages. */
+int	 ir_read_fd(int fd, const char *name, struct ir_buf *out,
+	    struct ir_err *e);
 
 #endif

@@ -23,8 +23,9 @@ typedef int	(*ir_pool_done_fn)(void *job, void *arg, struct ir_err *);
 int	 ir_pool_new(struct ir_pool **, int nthreads, int depth,
 	    ir_pool_work_fn, ir_pool_done_fn, void *arg, void **tctx,
 	    struct ir_err *);
+/* The pool owns the job from then on, even when submit fails. */
 int	 ir_pool_submit(struct ir_pool *, void *job, struct ir_err *);
-/* Wait for every job and deliver it. */
+/* Wait for every job and deliver it; stops at the first failed done. */
 int	 ir_pool_drain(struct ir_pool *, struct ir_err *);
 /* Stops the workers; undelivered jobs are dropped (done is not called). */
 void	 ir_pool_free(struct ir_pool *);
