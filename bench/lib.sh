@@ -1,0 +1,25 @@
+# Shared by the bench scripts (POSIX sh, sourced): best-of-N wall times.
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${IRKIT_BIN:-$top/build/bin}
+runs=${BENCH_RUNS:-3}
+
+# best_time CMD...: the best wall-clock seconds of $runs runs (output discarded).
+best_time() {
+	best=
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		t0=$(date +%s.%N)
+		"$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; exit 1; }
+		t1=$(date +%s.%N)
+		t=$(echo "$t1 - $t0" | bc -l)
+		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" -eq 1 ]; then
+			best=$t
+		fi
+		i=$((i + 1))
+	done
+	printf '%.3f\n' "$best"
+}
+
+need() {
+	command -v "$1" >/dev/null 2>&1 || { echo "bench: needs $1" >&2; exit 2; }
+}
