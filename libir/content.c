@@ -78,9 +78,9 @@ fail(struct ir_file *f, const char *what, int err)
 }
 
 static int
-same_times(const struct statx_timestamp *a, const struct timespec *b)
+same_time(const struct timespec *a, const struct timespec *b)
 {
-	return a->tv_sec == b->tv_sec && (long)a->tv_nsec == b->tv_nsec;
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
 int
@@ -89,7 +89,6 @@ ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
 {
 	struct ir_err e;
 	struct stat before, after;
-	struct statx_timestamp m0;
 	uint64_t total = 0;
 	ssize_t n;
 	int typed = !c->opts.type;
@@ -137,11 +136,9 @@ ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
 	if (c->hash != NULL && ir_hash_final(c->hash, &f->digest, &e) != IR_OK)
 		return fail(f, e.msg, 0);
 	/* Written to while we read it: the digest is of no single version. */
-	m0.tv_sec = before.st_mtim.tv_sec;
-	m0.tv_nsec = (uint32_t)before.st_mtim.tv_nsec;
 	if (fstat(fd, &after) == 0 &&
 	    (after.st_size != before.st_size ||
-	    !same_times(&m0, &after.st_mtim) ||
+	    !same_time(&before.st_mtim, &after.st_mtim) ||
 	    (c->hash != NULL && total != (uint64_t)after.st_size)))
 		f->changed = 1;
 	if (f->mtime.valid && (f->mtime.sec != before.st_mtim.tv_sec ||
