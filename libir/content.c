@@ -118,7 +118,8 @@ ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
 			if (ir_magic_mime(c->magic, c->buf, k, f->mime,
 			    sizeof(f->mime), &e) != IR_OK)
 				return fail(f, e.msg, 0);
-			f->mime_mismatch = ir_magic_mismatch(f->name, f->mime);
+			f->mime_mismatch = ir_magic_mismatch(f->name, f->mime) &&
+			    ir_magic_exec_header(c->buf, k);
 			typed = 1;
 			if (c->hash == NULL)
 				break;

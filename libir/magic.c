@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,4 +109,30 @@ ir_magic_mismatch(const char *name, const char *mime)
 		if (strcasecmp(dot + 1, inert_exts[i]) == 0)
 			return 1;
 	return 0;
+}
+
+int
+ir_magic_exec_header(const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	uint32_t lfanew, m;
+
+	if (n >= 4 && memcmp(p, "\x7f" "ELF", 4) == 0)
+		return 1;
+	if (n >= 4) {
+		m = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+		    (uint32_t)p[3] << 24;
+		if (m == 0xfeedface || m == 0xfeedfacf || m == 0xcefaedfe ||
+		    m == 0xcffaedfe || m == 0xcafebabe || m == 0xbebafeca)
+			return 1;	/* Mach-O, either order, or fat */
+	}
+	if (n < 0x40 || p[0] != 'M' || p[1] != 'Z')
+		return 0;
+	lfanew = (uint32_t)p[0x3c] | (uint32_t)p[0x3d] << 8 |
+	    (uint32_t)p[0x3e] << 16 | (uint32_t)p[0x3f] << 24;
+	if (lfanew < 0x40 || lfanew > n - 4)
+		return 0;
+	p += lfanew;
+	return memcmp(p, "PE\0\0", 4) == 0 || memcmp(p, "NE", 2) == 0 ||
+	    memcmp(p, "LE", 2) == 0 || memcmp(p, "LX", 2) == 0;
 }

@@ -21,5 +21,11 @@ int	 ir_magic_mime(struct ir_magic *, const void *buf, size_t n,
  * code (an ELF or PE named .jpg, .pdf, .txt ...)?
  */
 int	 ir_magic_mismatch(const char *name, const char *mime);
+/*
+ * Does the buffer start with a real executable header (ELF, PE/NE/LE
+ * behind an MZ stub, Mach-O)?  libmagic also calls headerless bytes a
+ * DOS .COM program; such guesses are not worth a mismatch finding.
+ */
+int	 ir_magic_exec_header(const void *buf, size_t n);
 
 #endif

@@ -728,3 +728,28 @@ line"
 	# --version into a full device: an error, not silence
 	run_tool 3 /dev/full ir-walk --version
 }
+
+# A minimal PE32 image: MZ stub, e_lfanew 0x40, PE signature, COFF and
+# optional header, written with printf so no compiler is needed.
+make_pe() {
+	{
+		printf 'MZ'; head -c 58 /dev/zero; printf '\100\000\000\000'
+		printf 'PE\000\000\114\001\001\000'; head -c 12 /dev/zero
+		printf '\340\000\002\001\013\001'; head -c 734 /dev/zero
+	} > "$1"
+}
+
+@test "--type: a PE named .pdf is a mismatch; bytes libmagic only guesses are DOS .COM are not" {
+	irkit_setup
+	mkdir tree
+	make_pe tree/invoice.pdf
+	# The opening bytes of CPython's cp949 test text: libmagic calls them
+	# a DOS .COM program, but nothing in them is an executable header.
+	printf '\214c\271\346\260\242\307\317 \274\204\275\303\304\335\266\363\n' \
+	    > tree/notes.txt
+	run -1 "$IRKIT_BIN/ir-walk" -t tree
+	pe=$(printf '%s\n' "$output" | jq -c 'select(.path == "tree/invoice.pdf") | [.mime, .mime_mismatch]')
+	[ "$pe" = '["application/vnd.microsoft.portable-executable",true]' ]
+	txt=$(printf '%s\n' "$output" | jq -c 'select(.path == "tree/notes.txt") | [.mime, .mime_mismatch]')
+	[ "$txt" = '["application/x-dosexec",null]' ]
+}
