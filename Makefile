@@ -56,7 +56,7 @@ unit: $(UNITS:%=$(B)/tests/unit/%)
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 build/fuzz/%: tests/fuzz/fuzz_%.c $(MODULES:%=libir/%.c) $(HEADERS) | $(DEPSOK)
 	@mkdir -p $(@D)
-	clang -std=gnu11 $(IR_CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) $(DEP_CFLAGS) \
+	clang -std=gnu11 $(IR_CPPFLAGS) $(filter-out -Wno-format-truncation,$(WARN)) $(FUZZ_CFLAGS) $(DEP_CFLAGS) \
 	    -o $@ $< $(MODULES:%=libir/%.c) $(DEP_LIBS)
 fuzz: $(FUZZERS:%=build/fuzz/%)
 

@@ -17,7 +17,9 @@ STATIC_LIBS = -ltsk -lewf -lvmdk -lvhdi -lbfio -lyara -lmagic -ljansson \
 CFLAGS     = -O2 -g
 WARN       = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	     -Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wvla \
-	     -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+	     -Wformat=2 -Wno-format-nonliteral
+# gcc only: messages are cut to their buffers on purpose.
+WARN      += $(if $(shell $(CC) --version 2>/dev/null | grep -i clang),,-Wno-format-truncation)
 IR_CPPFLAGS = -Iinclude -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	      -DIR_VERSION=\"$(VERSION)\"
 ALL_CFLAGS = -std=gnu11 $(IR_CPPFLAGS) $(WARN) $(CFLAGS)
