@@ -78,12 +78,17 @@ kit: $(DEPSOK)
 	$(MAKE) B=build/kit CFLAGS="$(KIT_CFLAGS)" build/kit/libir.a \
 	    $(TOOLS:%=build/kit/tools/%.o) build/kit/tools/tool.o
 	$(MAKE) kit-link
+# Pull in image, file system and YARA code now, so the kit is known to
+# link whole before any tool calls it (libtsk's AFF support is the stub).
+KIT_LINK_ALL = -Wl,-u,tsk_img_open_sing -Wl,-u,tsk_fs_open_img \
+	       -Wl,-u,tsk_vs_open -Wl,-u,yr_compiler_create \
+	       -Wl,-u,yr_rules_scan_mem -Wl,-u,libewf_handle_open
 kit-link: build/kit/afflib_stub.o
 	@mkdir -p kit/bin kit/share
 	for t in $(TOOLS); do \
 	    $(CC) -static -o kit/bin/$$t build/kit/tools/$$t.o \
 	    build/kit/tools/tool.o build/kit/libir.a build/kit/afflib_stub.o \
-	    $(STATIC_LIBS) || exit 1; done
+	    $(KIT_LINK_ALL) $(STATIC_LIBS) || exit 1; done
 	cp /usr/lib/file/magic.mgc kit/share/magic.mgc
 	cp tools/kit/irkit kit/irkit
 	chmod 755 kit/irkit

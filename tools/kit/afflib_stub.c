@@ -1,5 +1,6 @@
 /*
- * Debian's static libtsk references afflib, whose static archive drags in
+ * Debian's static libtsk references afflib (nm -u libtsk.a | grep af_:
+ * exactly these nine functions), whose static archive drags in
  * libcurl, which has no static build.  These stand-ins make every AFF image
  * report "unsupported" and let everything else link statically.
  */
@@ -19,7 +20,6 @@ int	 af_get_seg(AFFILE *, const char *, unsigned long *, unsigned char *,
 	    size_t *);
 int	 af_identify_file_type(const char *, int);
 int	 af_cannot_decrypt(AFFILE *);
-const char *af_identify_file_name(const char *, int);
 
 AFFILE *af_open(const char *p, int f, int m) { (void)p; (void)f; (void)m; return NULL; }
 int af_close(AFFILE *a) { (void)a; return -1; }
@@ -31,4 +31,3 @@ int af_get_seg(AFFILE *a, const char *s, unsigned long *x, unsigned char *d, siz
 { (void)a; (void)s; (void)x; (void)d; (void)n; return -1; }
 int af_identify_file_type(const char *p, int e) { (void)p; (void)e; return -1; }
 int af_cannot_decrypt(AFFILE *a) { (void)a; return 1; }
-const char *af_identify_file_name(const char *p, int e) { (void)p; (void)e; return NULL; }
