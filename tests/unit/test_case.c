@@ -1,0 +1,249 @@
+/* case: case.json, outputs, the custody chain, and every way to break it. */
+#include "unit.h"
+
+#include <sys/stat.h>
+#include <fcntl.h>
+
+static char casedir[300];
+
+/* A case with two logged outputs. */
+static int
+setup(void **state)
+{
+	struct ir_case_meta m = { "CASE-7", "J. Doe", "ir-test", "0.0" };
+	struct ir_custody_entry en;
+	struct ir_case *c;
+	char dir[256], *rel[2];
+	const char *outs[1];
+	static char a0[] = "ir-test", a1[] = "--flag", a2[] = "caf\xc3\xa9";
+	char *argv[] = { a0, a1, a2 };
+	int fd, i;
+
+	(void)state;
+	ut_tmpdir(dir, sizeof(dir));
+	(void)snprintf(casedir, sizeof(casedir), "%s/case", dir);
+	if (ir_case_open(&c, casedir, &m, NULL) != IR_OK)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (ir_case_output(c, "ir-test", "jsonl", &fd, &rel[i], NULL) !=
+		    IR_OK)
+			return -1;
+		if (write(fd, "{\"type\":\"file\"}\n", 16) != 16)
+			return -1;
+		(void)close(fd);
+		memset(&en, 0, sizeof(en));
+		en.tool = "ir-test";
+		en.version = "0.0";
+		en.argc = 3;
+		en.argv = argv;
+		en.status = i;
+		en.complete = 1;
+		outs[0] = rel[i];
+		en.outputs = outs;
+		en.noutputs = 1;
+		if (ir_case_log(c, &en, NULL) != IR_OK)
+			return -1;
+		free(rel[i]);
+	}
+	ir_case_close(c);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char *slash;
+
+	(void)state;
+	slash = strrchr(casedir, '/');
+	*slash = '\0';
+	ut_rmtree(casedir);
+	return 0;
+}
+
+static void
+sh(const char *fmt)
+{
+	char cmd[1024];
+
+	(void)snprintf(cmd, sizeof(cmd), "cd '%s' && %s", casedir, fmt);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+popen_line(const char *cmd, char *out, size_t n)
+{
+	char full[1024];
+	FILE *fp;
+
+	(void)snprintf(full, sizeof(full), "cd '%s' && %s", casedir, cmd);
+	assert_non_null(fp = popen(full, "r"));
+	assert_non_null(fgets(out, (int)n, fp));
+	assert_int_equal(pclose(fp), 0);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+static void
+test_verifies_and_chains(void **state)
+{
+	char want[128], got[128], mode[16];
+	struct ir_err e;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(ir_case_verify(casedir, &n, &e), IR_OK);
+	assert_int_equal(n, 2);
+	/* Entry 1's prev is the SHA-256 of case.json (checked by sha256sum). */
+	popen_line("sha256sum case.json | cut -c1-64", want, sizeof(want));
+	popen_line("head -n1 custody.jsonl | jq -r .prev", got, sizeof(got));
+	assert_string_equal(got, want);
+	popen_line("head -n1 custody.jsonl | tr -d '\\n' | sha256sum | cut -c1-64",
+	    want, sizeof(want));
+	popen_line("sed -n 2p custody.jsonl | jq -r .prev", got, sizeof(got));
+	assert_string_equal(got, want);
+	popen_line("jq -r .case_id case.json", got, sizeof(got));
+	assert_string_equal(got, "CASE-7");
+	popen_line("sed -n 2p custody.jsonl | jq -r '.argv[2], .status'", got,
+	    sizeof(got));
+	assert_string_equal(got, "caf\xc3\xa9");
+	popen_line("ls ir-test-*.jsonl | wc -l", got, sizeof(got));
+	assert_string_equal(got, "2");
+	popen_line("stat -c %a custody.jsonl", mode, sizeof(mode));
+	assert_string_equal(mode, "600");
+	popen_line("stat -c %a .", mode, sizeof(mode));
+	assert_string_equal(mode, "700");
+}
+
+static void
+expect_broken(const char *tamper, const char *why)
+{
+	struct ir_err e;
+	size_t n;
+
+	sh(tamper);
+	assert_int_not_equal(ir_case_verify(casedir, &n, &e), IR_OK);
+	if (strstr(e.msg, why) == NULL)
+		fail_msg("after '%s': '%s' lacks '%s'", tamper, e.msg, why);
+}
+
+static void
+test_output_altered(void **state)
+{
+	(void)state;
+	expect_broken("f=$(ls ir-test-*.jsonl | head -1) && "
+	    "printf X | dd of=$f bs=1 seek=3 conv=notrunc 2>/dev/null",
+	    "altered after it was logged");
+}
+
+static void
+test_case_json_altered(void **state)
+{
+	(void)state;
+	expect_broken("sed -i 's/J. Doe/M. Roe/' case.json",
+	    "custody entry 1: chain broken");
+}
+
+static void
+test_entry_deleted(void **state)
+{
+	(void)state;
+	expect_broken("sed -i 1d custody.jsonl", "custody entry 1: wrong or "
+	    "missing seq");
+}
+
+static void
+test_entries_swapped(void **state)
+{
+	(void)state;
+	expect_broken("{ sed -n 2p custody.jsonl; sed -n 1p custody.jsonl; } "
+	    "> x && mv x custody.jsonl", "custody entry 1");
+}
+
+static void
+test_last_line_cut(void **state)
+{
+	(void)state;
+	expect_broken("truncate -s -5 custody.jsonl", "entry 2");
+}
+
+static void
+test_entry_edited(void **state)
+{
+	(void)state;
+	expect_broken("sed -i '1s/\"status\":0/\"status\":3/' custody.jsonl",
+	    "custody entry 2: chain broken");
+}
+
+static void
+test_verify_mem_garbage(void **state)
+{
+	struct ir_err e;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(ir_custody_verify_mem("", 0, "x", &n, &e), IR_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(ir_custody_verify_mem("{]\n", 3, "x", &n, &e),
+	    IR_EFORMAT);
+	assert_int_equal(ir_custody_verify_mem("[1]\n", 4, "x", &n, &e),
+	    IR_EFORMAT);
+	assert_int_equal(ir_custody_verify_mem("{\"seq\":1,\"prev\":\"x\"}", 20,
+	    "x", &n, &e), IR_EFORMAT);
+	assert_non_null(strstr(e.msg, "cut short"));
+	assert_int_equal(ir_custody_verify_mem("{\"seq\":1,\"prev\":\"x\"}\n",
+	    21, "x", &n, &e), IR_OK);
+	assert_int_equal(n, 1);
+}
+
+static void
+test_output_names_unique(void **state)
+{
+	struct ir_case *c;
+	char *rel[3];
+	int fd[3], i;
+	struct stat st;
+	char path[600];
+
+	(void)state;
+	assert_int_equal(ir_case_open(&c, casedir, &(struct ir_case_meta){ 0 },
+	    NULL), IR_OK);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(ir_case_output(c, "ir-x", "csv", &fd[i],
+		    &rel[i], NULL), IR_OK);
+	assert_string_not_equal(rel[0], rel[1]);
+	assert_string_not_equal(rel[1], rel[2]);
+	for (i = 0; i < 3; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", casedir, rel[i]);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		(void)close(fd[i]);
+		free(rel[i]);
+	}
+	ir_case_close(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_verifies_and_chains, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_output_altered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_case_json_altered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_entry_deleted, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_entries_swapped, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_last_line_cut, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_entry_edited, setup,
+		    teardown),
+		cmocka_unit_test(test_verify_mem_garbage),
+		cmocka_unit_test_setup_teardown(test_output_names_unique, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
