@@ -1,0 +1,224 @@
+/* content: one read feeds digests and type; limits; change detection. */
+#include "unit.h"
+
+#include <sys/stat.h>
+#include <fcntl.h>
+
+static char dir[256];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	ut_tmpdir(dir, sizeof(dir));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	ut_rmtree(dir);
+	return 0;
+}
+
+/* Fill f as the walker would, then run content work on the file. */
+static int
+examine(struct ir_content *c, const char *name, struct ir_file *f,
+    uint64_t *nread)
+{
+	char path[512];
+	struct stat st;
+	int fd, rc;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	memset(f, 0, sizeof(*f));
+	f->path = path;
+	f->pathlen = strlen(path);
+	f->name = strrchr(path, '/') + 1;
+	assert_int_equal(stat(path, &st), 0);
+	f->size = (uint64_t)st.st_size;
+	f->mtime.sec = st.st_mtim.tv_sec;
+	f->mtime.nsec = (int32_t)st.st_mtim.tv_nsec;
+	f->mtime.valid = 1;
+	assert_true((fd = open(path, O_RDONLY)) >= 0);
+	rc = ir_content_file(c, fd, f, nread);
+	(void)close(fd);
+	f->path = NULL;
+	f->name = NULL;
+	return rc;
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char cmd[600];
+
+	(void)snprintf(cmd, sizeof(cmd), "cp '%s' '%s/%s'", from, dir, to);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+test_elf_named_jpg(void **state)
+{
+	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_SHA256), 1, 0, NULL };
+	struct ir_content *c;
+	struct ir_file f;
+	struct ir_digest want;
+	struct ir_hash *h;
+	uint64_t n;
+	char a[65], b[65];
+	int fd;
+
+	(void)state;
+	copy_file("/bin/ls", "holiday.jpg");
+	copy_file("/bin/ls", "ls");
+	assert_int_equal(ir_content_new(&c, &o, NULL), IR_OK);
+	assert_int_equal(examine(c, "holiday.jpg", &f, &n), IR_OK);
+	assert_true(strncmp(f.mime, "application/x-", 14) == 0);
+	assert_int_equal(f.mime_mismatch, 1);
+	assert_int_equal(n, f.size);
+	assert_int_equal(f.changed, 0);
+	assert_string_equal(f.error, "");
+	/* The digest equals an independent hash of the same bytes. */
+	assert_int_equal(ir_hash_new(&h, IR_HASH_BIT(IR_HASH_SHA256), 0, NULL),
+	    IR_OK);
+	assert_true((fd = open("/bin/ls", O_RDONLY)) >= 0);
+	assert_int_equal(ir_hash_fd(h, fd, &want, NULL), IR_OK);
+	(void)close(fd);
+	ir_digest_hex(&want, IR_HASH_SHA256, a);
+	ir_digest_hex(&f.digest, IR_HASH_SHA256, b);
+	assert_string_equal(a, b);
+	/* The same binary under its own name is no finding. */
+	assert_int_equal(examine(c, "ls", &f, &n), IR_OK);
+	assert_int_equal(f.mime_mismatch, 0);
+	ir_hash_free(h);
+	ir_content_free(c);
+}
+
+static void
+test_text_and_empty(void **state)
+{
+	struct ir_content_opts o = { IR_HASH_ALL, 1, 0, NULL };
+	struct ir_content *c;
+	struct ir_file f;
+	char hex[65];
+	uint64_t n;
+
+	(void)state;
+	ut_write(dir, "notes.txt", "meeting at noon\nbring the files\n", 32);
+	ut_write(dir, "empty.jpg", "", 0);
+	assert_int_equal(ir_content_new(&c, &o, NULL), IR_OK);
+	assert_int_equal(examine(c, "notes.txt", &f, &n), IR_OK);
+	assert_string_equal(f.mime, "text/plain");
+	assert_int_equal(f.mime_mismatch, 0);
+	assert_int_equal(n, 32);
+	assert_int_equal(examine(c, "empty.jpg", &f, &n), IR_OK);
+	assert_string_equal(f.mime, "application/x-empty");
+	assert_int_equal(f.mime_mismatch, 0);
+	ir_digest_hex(&f.digest, IR_HASH_MD5, hex);
+	assert_string_equal(hex, "d41d8cd98f00b204e9800998ecf8427e");
+	ir_content_free(c);
+}
+
+static void
+test_max_size_and_type_only(void **state)
+{
+	struct ir_content_opts big = { IR_HASH_BIT(IR_HASH_MD5), 0, 10, NULL };
+	struct ir_content_opts type = { 0, 1, 0, NULL };
+	struct ir_content *c;
+	struct ir_file f;
+	uint64_t n;
+	char *data;
+
+	(void)state;
+	ut_write(dir, "eleven", "01234567890", 11);
+	assert_int_equal(ir_content_new(&c, &big, NULL), IR_OK);
+	assert_int_equal(examine(c, "eleven", &f, &n), IR_OK);
+	assert_non_null(f.skipped);
+	assert_int_equal(f.digest.algs, 0);
+	assert_int_equal(n, 0);
+	ir_content_free(c);
+	assert_true(ir_content_wanted(&type));
+	assert_false(ir_content_wanted(&(struct ir_content_opts){ 0 }));
+	/* Type only: the first chunk is enough, not the whole file. */
+	assert_non_null(data = calloc(1, 3 << 20));
+	ut_write(dir, "zeros", data, 3 << 20);
+	free(data);
+	assert_int_equal(ir_content_new(&c, &type, NULL), IR_OK);
+	assert_int_equal(examine(c, "zeros", &f, &n), IR_OK);
+	assert_true(n < (3U << 20));
+	assert_int_equal(f.digest.algs, 0);
+	assert_true(f.mime[0] != '\0');
+	ir_content_free(c);
+}
+
+static void
+test_changed_since_examined(void **state)
+{
+	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_SHA1), 0, 0, NULL };
+	struct ir_content *c;
+	struct ir_file f;
+	char path[512];
+	struct stat st;
+	uint64_t n;
+	int fd;
+
+	(void)state;
+	ut_write(dir, "log", "line 1\n", 7);
+	(void)snprintf(path, sizeof(path), "%s/log", dir);
+	assert_int_equal(ir_content_new(&c, &o, NULL), IR_OK);
+	/* Examined at one mtime, read after a write: flagged. */
+	memset(&f, 0, sizeof(f));
+	f.name = "log";
+	assert_int_equal(stat(path, &st), 0);
+	f.mtime.sec = st.st_mtim.tv_sec - 10;
+	f.mtime.valid = 1;
+	assert_true((fd = open(path, O_RDONLY)) >= 0);
+	assert_int_equal(ir_content_file(c, fd, &f, &n), IR_OK);
+	(void)close(fd);
+	assert_int_equal(f.changed, 1);
+	/* Unchanged: not flagged. */
+	assert_int_equal(examine(c, "log", &f, &n), IR_OK);
+	assert_int_equal(f.changed, 0);
+	ir_content_free(c);
+}
+
+static void
+test_read_error_is_recorded(void **state)
+{
+	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_MD5), 0, 0, NULL };
+	struct ir_content *c;
+	struct ir_file f;
+	uint64_t n;
+	int fd;
+
+	(void)state;
+	assert_int_equal(ir_content_new(&c, &o, NULL), IR_OK);
+	memset(&f, 0, sizeof(f));
+	f.name = "dir";
+	assert_true((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0);
+	assert_int_equal(ir_content_file(c, fd, &f, &n), IR_EIO);
+	(void)close(fd);
+	assert_non_null(strstr(f.error, "read error at byte 0"));
+	assert_int_equal(f.digest.algs, 0);
+	ir_content_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_elf_named_jpg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_and_empty, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_max_size_and_type_only,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_since_examined,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_error_is_recorded,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
