@@ -1,0 +1,97 @@
+/* magic: libmagic types of real headers and the name/content check. */
+#include "unit.h"
+
+#include <fcntl.h>
+
+static void
+mime_of(struct ir_magic *m, const void *p, size_t n, const char *want)
+{
+	char got[96];
+
+	assert_int_equal(ir_magic_mime(m, p, n, got, sizeof(got), NULL), IR_OK);
+	assert_string_equal(got, want);
+}
+
+static void
+test_types(void **state)
+{
+	static const unsigned char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+	    "\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde";
+	static const char pdf[] = "%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\n"
+	    "endobj\n";
+	static const char text[] = "the quick brown fox\njumps\n";
+	struct ir_magic *m;
+	unsigned char elf[4096];
+	int fd;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(ir_magic_open(&m, NULL, NULL), IR_OK);
+	mime_of(m, png, sizeof(png) - 1, "image/png");
+	mime_of(m, pdf, sizeof(pdf) - 1, "application/pdf");
+	mime_of(m, text, sizeof(text) - 1, "text/plain");
+	assert_true((fd = open("/bin/true", O_RDONLY)) >= 0);
+	assert_true((n = read(fd, elf, sizeof(elf))) > 64);
+	(void)close(fd);
+	{
+		char got[96];
+
+		assert_int_equal(ir_magic_mime(m, elf, (size_t)n, got,
+		    sizeof(got), NULL), IR_OK);
+		assert_true(strcmp(got, "application/x-pie-executable") == 0 ||
+		    strcmp(got, "application/x-sharedlib") == 0 ||
+		    strcmp(got, "application/x-executable") == 0);
+	}
+	assert_true(ir_magic_exec_header(elf, (size_t)n));
+	assert_false(ir_magic_exec_header(text, sizeof(text) - 1));
+	assert_false(ir_magic_exec_header("MZ", 2));
+	ir_magic_close(m);
+}
+
+static void
+test_mismatch_table(void **state)
+{
+	(void)state;
+	assert_true(ir_magic_mismatch("holiday.jpg", "application/x-executable"));
+	assert_true(ir_magic_mismatch("INVOICE.PDF",
+	    "application/vnd.microsoft.portable-executable"));
+	assert_true(ir_magic_mismatch("a.b.txt", "application/x-sharedlib"));
+	assert_false(ir_magic_mismatch("libc.so", "application/x-sharedlib"));
+	assert_false(ir_magic_mismatch("tool.bin", "application/x-executable"));
+	assert_false(ir_magic_mismatch("ls", "application/x-pie-executable"));
+	assert_false(ir_magic_mismatch(".jpg", "application/x-executable"));
+	assert_false(ir_magic_mismatch("photo.jpg", "image/jpeg"));
+	assert_false(ir_magic_mismatch("notes.jpg", "text/plain"));
+	assert_false(ir_magic_mismatch(NULL, "application/x-executable"));
+}
+
+static void
+test_bad_database(void **state)
+{
+	char dir[256], path[300];
+	struct ir_magic *m;
+	struct ir_err e;
+
+	(void)state;
+	ut_tmpdir(dir, sizeof(dir));
+	ut_write(dir, "magic.mgc", "not a magic database", 20);
+	(void)snprintf(path, sizeof(path), "%s/magic.mgc", dir);
+	assert_int_equal(ir_magic_open(&m, path, &e), IR_EDEP);
+	assert_null(m);
+	assert_non_null(strstr(e.msg, path));
+	assert_int_equal(ir_magic_open(&m, "/nonexistent/magic.mgc", &e),
+	    IR_EDEP);
+	ut_rmtree(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_types),
+		cmocka_unit_test(test_mismatch_table),
+		cmocka_unit_test(test_bad_database),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
