@@ -72,7 +72,7 @@ usage(int status)
 "               [--max-depth n] [--case dir [--case-id id] [--examiner name]]\n"
 "               [--magic file] path ...\n"
 "Write one record per file system object under each path.\n"
-"  -0, --null             also read NUL-separated paths from stdin\n"
+"  -0, --null             read NUL-separated paths from stdin, not arguments\n"
 "  -c, --hash LIST        hash content: md5, sha1, sha256 (comma-separated)\n"
 "  -t, --type             add the libmagic type; flag executables named as\n"
 "                         documents or pictures (mime_mismatch)\n"
