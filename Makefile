@@ -16,7 +16,7 @@ FUZZERS  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 HEADERS  = $(wildcard include/ir/*.h) include/ir.h
 DEPSOK   = build/.deps-ok
 
-all: $(B)/libir.a $(TOOLS:%=$(B)/bin/%) $(B)/irkit.pc
+all: $(B)/libir.a $(TOOLS:%=$(B)/bin/%)
 
 # Packages first: every compile waits for this (order-only).
 $(DEPSOK): scripts/deps.sh
@@ -41,9 +41,6 @@ $(B)/bin/%: $(B)/tools/%.o $(TOOLOBJ) $(B)/libir.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TOOLOBJ) $(B)/libir.a $(DEP_LIBS)
 
-$(B)/irkit.pc: irkit.pc.in config.mk
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@DEPS@|$(DEPS)|' irkit.pc.in > $@
 
 # Unit tests: one cmocka program per libir module.
 $(B)/tests/unit/%: tests/unit/test_%.c tests/unit/unit.h $(B)/libir.a
@@ -102,7 +99,9 @@ install: all
 	    $(DESTDIR)$(MANPREFIX)/man7
 	install -m 755 $(TOOLS:%=$(B)/bin/%) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(B)/libir.a $(DESTDIR)$(PREFIX)/lib
-	install -m 644 $(B)/irkit.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@DEPS@|$(DEPS)|' irkit.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/irkit.pc
 	install -m 644 include/ir.h $(DESTDIR)$(PREFIX)/include
 	install -m 644 include/ir/*.h $(DESTDIR)$(PREFIX)/include/ir
 	install -m 644 man/*.1 $(DESTDIR)$(MANPREFIX)/man1

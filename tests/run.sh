@@ -63,6 +63,32 @@ fuzzers() {
 	return $rc
 }
 
+# Man pages: mandoc's lint must be clean; every tool has a page.
+manpages() {
+	n=0
+	rc=0
+	for m in man/*.1 man/*.7; do
+		n=$((n + 1))
+		if mandoc -Tlint -Wwarning "$m"; then
+			echo "ok $n - mandoc lint $m"
+		else
+			echo "not ok $n - mandoc lint $m"
+			rc=1
+		fi
+	done
+	for t in build/bin/*; do
+		n=$((n + 1))
+		if [ -f "man/${t##*/}.1" ]; then
+			echo "ok $n - man page for ${t##*/}"
+		else
+			echo "not ok $n - no man/${t##*/}.1"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
+suite man manpages
 suite unit units build
 IRKIT_BIN=$top/build/bin suite cli bats --tap tests/cli
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
