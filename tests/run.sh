@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run every test suite (TAP producers) and end with one line:
-# "N passed, N failed".  A suite that dies without reporting counts as a
+# "N passed, N failed, N skipped".  A suite that dies without reporting counts as a
 # failure.  Called by `make check` after everything is built.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,6 +9,7 @@ LC_ALL=C TZ=UTC
 export LC_ALL TZ
 pass=0
 fail=0
+skipped=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
@@ -20,7 +21,8 @@ suite() {
 	"$@" >"$out" 2>&1
 	rc=$?
 	cat "$out"
-	p=$(grep -c '^ok ' "$out")
+	p=$(grep '^ok ' "$out" | grep -vic '# skip')
+	k=$(grep '^ok ' "$out" | grep -ic '# skip')
 	f=$(grep -c '^not ok ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name exited $rc without reporting a failure"
@@ -28,6 +30,7 @@ suite() {
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
+	skipped=$((skipped + k))
 }
 
 units() {
@@ -97,5 +100,5 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IRKIT_SANITIZED=1 \
     IRKIT_BIN=$top/build/asan/bin suite cli-asan bats --tap tests/cli
 suite fuzz fuzzers
 
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]
