@@ -28,19 +28,6 @@ struct ir_case {
 	int		 dirfd;
 };
 
-static struct ir_time
-now_utc(void)
-{
-	struct timespec ts;
-	struct ir_time t;
-
-	(void)clock_gettime(CLOCK_REALTIME, &ts);
-	t.sec = ts.tv_sec;
-	t.nsec = (int32_t)ts.tv_nsec;
-	t.valid = 1;
-	return t;
-}
-
 static int
 add_kv(struct ir_buf *b, const char *key, const char *val, int comma,
     struct ir_err *e)
@@ -80,7 +67,7 @@ write_case_json(int dirfd, const char *dir, const struct ir_case_meta *m,
 	struct ir_buf b = IR_BUF_INIT(MAX_META);
 	struct utsname u;
 	struct timespec bt;
-	struct ir_time t = now_utc();
+	struct ir_time t = ir_time_now();
 	char ts[IR_TIME_STRLEN], mid[128], boot[128];
 	const char *id = m->case_id;
 	int fd, rc;
@@ -200,7 +187,7 @@ int
 ir_case_output(struct ir_case *c, const char *tool, const char *ext,
     int *fdp, char **relpath, struct ir_err *e)
 {
-	struct ir_time t = now_utc();
+	struct ir_time t = ir_time_now();
 	time_t sec = (time_t)t.sec;
 	struct tm tm;
 	char stamp[32], name[256];
@@ -296,7 +283,7 @@ static int
 build_entry(struct ir_buf *b, int dirfd, size_t seq,
     const struct ir_custody_entry *en, const char *prev, struct ir_err *e)
 {
-	struct ir_time t = now_utc();
+	struct ir_time t = ir_time_now();
 	char ts[IR_TIME_STRLEN], hex[65];
 	uint64_t size;
 	size_t i;

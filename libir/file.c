@@ -22,6 +22,19 @@ ir_file_kind(uint32_t mode)
 	}
 }
 
+struct ir_time
+ir_time_now(void)
+{
+	struct timespec ts;
+	struct ir_time t;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	t.sec = ts.tv_sec;
+	t.nsec = (int32_t)ts.tv_nsec;
+	t.valid = 1;
+	return t;
+}
+
 char *
 ir_time_iso(const struct ir_time *t, char *out, size_t outsz)
 {

@@ -6,15 +6,19 @@
 #include "ir/error.h"
 #include "ir/io.h"
 
-ssize_t
-ir_read_full(int fd, void *buf, size_t n)
+/* read(2) or, with off >= 0, pread(2) until n bytes, EOF or an error. */
+static ssize_t
+fill(int fd, void *buf, size_t n, off_t off)
 {
 	char *p = buf;
 	size_t got = 0;
 	ssize_t r;
 
 	while (got < n) {
-		r = read(fd, p + got, n - got);
+		if (off < 0)
+			r = read(fd, p + got, n - got);
+		else
+			r = pread(fd, p + got, n - got, off + (off_t)got);
 		if (r == 0)
 			break;
 		if (r < 0) {
@@ -28,24 +32,19 @@ ir_read_full(int fd, void *buf, size_t n)
 }
 
 ssize_t
+ir_read_full(int fd, void *buf, size_t n)
+{
+	return fill(fd, buf, n, -1);
+}
+
+ssize_t
 ir_pread_full(int fd, void *buf, size_t n, off_t off)
 {
-	char *p = buf;
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < n) {
-		r = pread(fd, p + got, n - got, off + (off_t)got);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		got += (size_t)r;
+	if (off < 0) {
+		errno = EINVAL;
+		return -1;
 	}
-	return (ssize_t)got;
+	return fill(fd, buf, n, off);
 }
 
 ssize_t

@@ -203,19 +203,6 @@ tool_status(int a, int b)
 	return a > b ? a : b;
 }
 
-struct ir_time
-tool_now(void)
-{
-	struct timespec ts;
-	struct ir_time t;
-
-	(void)clock_gettime(CLOCK_REALTIME, &ts);
-	t.sec = ts.tv_sec;
-	t.nsec = (int32_t)ts.tv_nsec;
-	t.valid = 1;
-	return t;
-}
-
 FILE *
 tool_case_open(struct tool_case *tc, const char *dir, const char *case_id,
     const char *examiner, const char *ext, int argc, char **argv)
@@ -226,7 +213,7 @@ tool_case_open(struct tool_case *tc, const char *dir, const char *case_id,
 	int fd;
 
 	memset(tc, 0, sizeof(*tc));
-	tc->started = tool_now();
+	tc->started = ir_time_now();
 	tc->argc = argc;
 	tc->argv = argv;
 	m.case_id = case_id;
@@ -256,7 +243,7 @@ tool_case_close(struct tool_case *tc, int status, int complete)
 	en.argc = tc->argc;
 	en.argv = tc->argv;
 	en.started = tc->started;
-	en.ended = tool_now();
+	en.ended = ir_time_now();
 	en.status = status;
 	en.complete = complete;
 	outs[0] = tc->out;

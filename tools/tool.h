@@ -62,6 +62,5 @@ FILE		*tool_case_open(struct tool_case *, const char *dir,
 		    int argc, char **argv);
 /* Log the action in the custody chain; returns the exit status to use. */
 int		 tool_case_close(struct tool_case *, int status, int complete);
-struct ir_time	 tool_now(void);
 
 #endif

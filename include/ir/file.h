@@ -59,6 +59,8 @@ const char	*ir_file_kind(uint32_t mode);
  */
 #define IR_TIME_STRLEN	40
 char		*ir_time_iso(const struct ir_time *, char *out, size_t outsz);
+/* The current time (CLOCK_REALTIME). */
+struct ir_time	 ir_time_now(void);
 /* Parse the same form (fraction optional, 'Z' required) back. */
 int		 ir_time_parse(const char *, struct ir_time *);
 
