@@ -270,6 +270,50 @@ test_one_file_system(void **state)
 	ut_rmtree(dir);
 }
 
+struct vanish {
+	char		 victim[512];
+	int		 saw_error;
+	unsigned long	 n;
+};
+
+/* While "a" is visited, "b" (already listed) is removed behind the walk. */
+static enum ir_walk_act
+remove_sibling(struct ir_walk_ent *ent, void *arg)
+{
+	struct vanish *v = arg;
+
+	v->n++;
+	if (strcmp(ent->file->name, "a") == 0)
+		assert_int_equal(unlink(v->victim), 0);
+	if (strcmp(ent->file->name, "b") == 0) {
+		assert_non_null(strstr(ent->file->error, "vanished"));
+		v->saw_error = 1;
+	}
+	return IR_WALK_CONTINUE;
+}
+
+static void
+test_vanished_entry(void **state)
+{
+	struct vanish v;
+	unsigned long nerr;
+	char dir[256];
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	ut_tmpdir(dir, sizeof(dir));
+	ut_write(dir, "a", "1", 1);
+	ut_write(dir, "b", "2", 1);
+	ut_write(dir, "c", "3", 1);
+	(void)snprintf(v.victim, sizeof(v.victim), "%s/b", dir);
+	assert_int_equal(ir_walk_tree(dir, NULL, remove_sibling, &v, &nerr,
+	    NULL), IR_OK);
+	assert_int_equal(v.saw_error, 1);
+	assert_int_equal(nerr, 1);
+	assert_int_equal(v.n, 4);	/* root, a, b (with its error), c */
+	ut_rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -281,6 +325,7 @@ main(void)
 		cmocka_unit_test(test_roots),
 		cmocka_unit_test(test_deep_tree),
 		cmocka_unit_test(test_one_file_system),
+		cmocka_unit_test(test_vanished_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
