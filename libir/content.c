@@ -14,10 +14,16 @@
 
 #define CHUNK		(1U << 20)
 #define MAGIC_BYTES	(256U << 10)	/* what libmagic sees of a file */
+/*
+ * From this size on, each digest of a file gets its own core: the thread
+ * hand-off per chunk costs more than it saves on small files.
+ */
+#define PARALLEL_FROM	(64ULL << 20)
 
 struct ir_content {
 	struct ir_content_opts	 opts;
 	struct ir_hash		*hash;
+	struct ir_hash		*phash;		/* parallel, for large files */
 	struct ir_magic		*magic;
 	unsigned char		*buf;
 };
@@ -60,6 +66,7 @@ ir_content_free(struct ir_content *c)
 	if (c == NULL)
 		return;
 	ir_hash_free(c->hash);
+	ir_hash_free(c->phash);
 	ir_magic_close(c->magic);
 	free(c->buf);
 	free(c);
@@ -87,6 +94,7 @@ int
 ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
     uint64_t *nread)
 {
+	struct ir_hash *h = c->hash;
 	struct ir_err e;
 	struct stat before, after;
 	uint64_t total = 0;
@@ -100,7 +108,11 @@ ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
 		f->skipped = "larger than max-size";
 		return IR_OK;
 	}
-	if (c->hash != NULL && ir_hash_reset(c->hash, &e) != IR_OK)
+	if (h != NULL && (uint64_t)before.st_size >= PARALLEL_FROM &&
+	    (c->phash != NULL || ir_hash_new(&c->phash, c->opts.algs,
+	    IR_HASH_PARALLEL, &e) == IR_OK))
+		h = c->phash;
+	if (h != NULL && ir_hash_reset(h, &e) != IR_OK)
 		return fail(f, e.msg, 0);
 	for (;;) {
 		n = ir_read_full(fd, c->buf, CHUNK);
@@ -121,26 +133,25 @@ ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
 			f->mime_mismatch = ir_magic_mismatch(f->name, f->mime) &&
 			    ir_magic_exec_header(c->buf, k);
 			typed = 1;
-			if (c->hash == NULL)
+			if (h == NULL)
 				break;
 		}
 		if (n == 0)
 			break;
 		total += (uint64_t)n;
-		if (c->hash != NULL &&
-		    ir_hash_update(c->hash, c->buf, (size_t)n, &e) != IR_OK)
+		if (h != NULL && ir_hash_update(h, c->buf, (size_t)n, &e) != IR_OK)
 			return fail(f, e.msg, 0);
 		if ((size_t)n < CHUNK)
 			break;
 	}
 	*nread = total;
-	if (c->hash != NULL && ir_hash_final(c->hash, &f->digest, &e) != IR_OK)
+	if (h != NULL && ir_hash_final(h, &f->digest, &e) != IR_OK)
 		return fail(f, e.msg, 0);
 	/* Written to while we read it: the digest is of no single version. */
 	if (fstat(fd, &after) == 0 &&
 	    (after.st_size != before.st_size ||
 	    !same_time(&before.st_mtim, &after.st_mtim) ||
-	    (c->hash != NULL && total != (uint64_t)after.st_size)))
+	    (h != NULL && total != (uint64_t)after.st_size)))
 		f->changed = 1;
 	if (f->mtime.valid && (f->mtime.sec != before.st_mtim.tv_sec ||
 	    f->mtime.nsec != before.st_mtim.tv_nsec))

@@ -205,6 +205,46 @@ test_read_error_is_recorded(void **state)
 	ir_content_free(c);
 }
 
+/* Large files take the one-core-per-digest path: same digests. */
+static void
+test_large_file_parallel_digests(void **state)
+{
+	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_MD5) |
+	    IR_HASH_BIT(IR_HASH_SHA256), 0, 0, NULL };
+	struct ir_content *c;
+	struct ir_file f;
+	char path[512], cmd[600], want[80], got[80];
+	uint64_t n;
+	FILE *fp;
+
+	(void)state;
+	(void)snprintf(path, sizeof(path), "%s/disk.img", dir);
+	(void)snprintf(cmd, sizeof(cmd), "head -c 70000001 /dev/urandom > '%s'",
+	    path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(ir_content_new(&c, &o, NULL), IR_OK);
+	assert_int_equal(examine(c, "disk.img", &f, &n), IR_OK);
+	assert_int_equal(n, 70000001);
+	(void)snprintf(cmd, sizeof(cmd), "md5sum '%s'; sha256sum '%s'", path,
+	    path);
+	assert_non_null(fp = popen(cmd, "r"));
+	assert_non_null(fgets(want, sizeof(want), fp));
+	want[32] = '\0';
+	ir_digest_hex(&f.digest, IR_HASH_MD5, got);
+	assert_string_equal(got, want);
+	assert_non_null(fgets(want, sizeof(want), fp));
+	want[64] = '\0';
+	ir_digest_hex(&f.digest, IR_HASH_SHA256, got);
+	assert_string_equal(got, want);
+	assert_int_equal(pclose(fp), 0);
+	/* A small file after it still hashes right (the serial path). */
+	ut_write(dir, "small", "abc", 3);
+	assert_int_equal(examine(c, "small", &f, &n), IR_OK);
+	ir_digest_hex(&f.digest, IR_HASH_MD5, got);
+	assert_string_equal(got, "900150983cd24fb0d6963f7d28e17f72");
+	ir_content_free(c);
+}
+
 int
 main(void)
 {
@@ -217,6 +257,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_changed_since_examined,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_error_is_recorded,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_file_parallel_digests,
 		    setup, teardown),
 	};
 
