@@ -8,7 +8,7 @@ include config.mk
 B       ?= build
 TOOLS    = ir-walk
 MODULES  = error buf io hash file src walk magic content hashset rec case \
-	   progress pool version
+	   progress pool version img
 LIBOBJ   = $(MODULES:%=$(B)/libir/%.o)
 TOOLOBJ  = $(B)/tools/tool.o
 UNITS    = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
@@ -26,7 +26,7 @@ $(DEPSOK): scripts/deps.sh
 deps:
 	sh scripts/deps.sh
 
-$(B)/libir/%.o: libir/%.c $(HEADERS) | $(DEPSOK)
+$(B)/libir/%.o: libir/%.c libir/ir_private.h $(HEADERS) | $(DEPSOK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
 
@@ -51,7 +51,7 @@ unit: $(UNITS:%=$(B)/tests/unit/%)
 
 # libFuzzer harnesses, always with clang and the sanitizers.
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-build/fuzz/%: tests/fuzz/fuzz_%.c $(MODULES:%=libir/%.c) $(HEADERS) | $(DEPSOK)
+build/fuzz/%: tests/fuzz/fuzz_%.c $(MODULES:%=libir/%.c) libir/ir_private.h $(HEADERS) | $(DEPSOK)
 	@mkdir -p $(@D)
 	clang -std=gnu11 $(IR_CPPFLAGS) $(filter-out -Wno-format-truncation,$(WARN)) $(FUZZ_CFLAGS) $(DEP_CFLAGS) \
 	    -o $@ $< $(MODULES:%=libir/%.c) $(DEP_LIBS)

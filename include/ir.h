@@ -16,6 +16,7 @@
 #include "ir/case.h"
 #include "ir/progress.h"
 #include "ir/pool.h"
+#include "ir/img.h"
 #include "ir/version.h"
 
 #endif

@@ -1,0 +1,13 @@
+/*
+ * ir_private.h: shared between libir's modules only; never installed.
+ * Only the modules that talk to a dependency include its headers.
+ */
+#ifndef IR_PRIVATE_H
+#define IR_PRIVATE_H
+
+#include "ir/error.h"
+
+/* Copy libtsk's per-thread error into e, prefixed by what, and clear it. */
+int	 ir__err_from_tsk(struct ir_err *e, enum ir_code code, const char *what);
+
+#endif
