@@ -51,21 +51,45 @@ ir_time_iso(const struct ir_time *t, char *out, size_t outsz)
 	return out;
 }
 
+/* The n decimal digits at s (no sign, no blank), or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
 int
 ir_time_parse(const char *s, struct ir_time *t)
 {
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
 	struct tm tm;
 	const char *p;
 	int32_t ns = 0, scale = 100000000;
-	int n = 0;
+	int y, leap;
 
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-	    n != 19)
+	/* Exactly YYYY-MM-DDTHH:MM:SS: no signs, blanks or short fields. */
+	if (strnlen(s, 19) < 19 || s[4] != '-' || s[7] != '-' ||
+	    s[10] != 'T' || s[13] != ':' || s[16] != ':')
 		return IR_EFORMAT;
-	p = s + n;
+	memset(&tm, 0, sizeof(tm));
+	if ((y = digits(s, 4)) < 0 || (tm.tm_mon = digits(s + 5, 2)) < 0 ||
+	    (tm.tm_mday = digits(s + 8, 2)) < 0 ||
+	    (tm.tm_hour = digits(s + 11, 2)) < 0 ||
+	    (tm.tm_min = digits(s + 14, 2)) < 0 ||
+	    (tm.tm_sec = digits(s + 17, 2)) < 0)
+		return IR_EFORMAT;
+	p = s + 19;
 	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			return IR_EFORMAT;
 		for (p++; *p >= '0' && *p <= '9'; p++) {
 			ns += (*p - '0') * scale;
 			scale /= 10;
@@ -73,11 +97,12 @@ ir_time_parse(const char *s, struct ir_time *t)
 	}
 	if (p[0] != 'Z' || p[1] != '\0')
 		return IR_EFORMAT;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-	    tm.tm_sec > 60)
+	    tm.tm_mday > mdays[tm.tm_mon - 1] + (tm.tm_mon == 2 && leap) ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
 		return IR_EFORMAT;
-	tm.tm_year -= 1900;
+	tm.tm_year = y - 1900;
 	tm.tm_mon -= 1;
 	t->sec = (int64_t)timegm(&tm);
 	t->nsec = ns;
