@@ -8,7 +8,7 @@ include config.mk
 B       ?= build
 TOOLS    = ir-walk
 MODULES  = error buf io hash file src walk magic content hashset rec case \
-	   progress pool version img
+	   progress pool version img fs
 LIBOBJ   = $(MODULES:%=$(B)/libir/%.o)
 TOOLOBJ  = $(B)/tools/tool.o
 UNITS    = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
@@ -45,7 +45,8 @@ $(B)/bin/%: $(B)/tools/%.o $(TOOLOBJ) $(B)/libir.a
 # Unit tests: one cmocka program per libir module.
 $(B)/tests/unit/%: tests/unit/test_%.c tests/unit/unit.h $(B)/libir.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -Itests/unit -o $@ $< $(B)/libir.a \
+	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -Itests/unit -DIR_SRCDIR=\"$(CURDIR)\" \
+	    -o $@ $< $(B)/libir.a \
 	    $(DEP_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 unit: $(UNITS:%=$(B)/tests/unit/%)
 

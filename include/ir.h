@@ -17,6 +17,7 @@
 #include "ir/progress.h"
 #include "ir/pool.h"
 #include "ir/img.h"
+#include "ir/fs.h"
 #include "ir/version.h"
 
 #endif

@@ -128,3 +128,9 @@ ir_img_read(struct ir_img *img, void *buf, size_t n, uint64_t off,
 	*got = (size_t)r;
 	return IR_OK;
 }
+
+struct TSK_IMG_INFO *
+ir__img_tsk(struct ir_img *img)
+{
+	return img->tsk;
+}

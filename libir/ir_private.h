@@ -10,4 +10,9 @@
 /* Copy libtsk's per-thread error into e, prefixed by what, and clear it. */
 int	 ir__err_from_tsk(struct ir_err *e, enum ir_code code, const char *what);
 
+struct ir_img;
+struct TSK_IMG_INFO;
+/* The libtsk handle behind an image (borrowed). */
+struct TSK_IMG_INFO *ir__img_tsk(struct ir_img *);
+
 #endif
