@@ -72,6 +72,9 @@ check: $(DEPSOK)
 
 # The USB kit: static binaries, the magic database, a launcher.
 KIT_CFLAGS = -O2 -g0
+# libmagic's default compiled database: the one libmagic.a reads.
+KIT_MAGIC  = /usr/share/misc/magic.mgc
+KIT_TSK_A  = $(shell $(CC) -print-file-name=libtsk.a)
 kit: $(DEPSOK)
 	$(MAKE) B=build/kit CFLAGS="$(KIT_CFLAGS)" build/kit/libir.a \
 	    $(TOOLS:%=build/kit/tools/%.o) build/kit/tools/tool.o
@@ -81,13 +84,51 @@ kit: $(DEPSOK)
 KIT_LINK_ALL = -Wl,-u,tsk_img_open_sing -Wl,-u,tsk_fs_open_img \
 	       -Wl,-u,tsk_vs_open -Wl,-u,yr_compiler_create \
 	       -Wl,-u,yr_rules_scan_mem -Wl,-u,libewf_handle_open
+# What needs NSS, iconv modules or dlopen() at run time: never in our code.
+KIT_NSS = getpw getgr getspnam getlogin initgroups getaddrinfo getnameinfo \
+	  gethostby getservby getprotoby getnetby dlopen dlmopen iconv_open
+KIT_SP := $(subst ,, )
+# The glibc warnings a static link may print, all from libcrypto.a, none
+# reached: dlopen (DSO loading: ir_hash_new turns off openssl.cnf, which
+# is what could name a module) and getaddrinfo, gethostbyname (socket
+# BIOs, unused).  Any other warning fails the kit until it is understood.
+KIT_WARN_OK = dlopen|getaddrinfo|gethostbyname
 kit-link: build/kit/afflib_stub.o
-	@mkdir -p kit/bin kit/share
+	@# The afflib stand-ins are exactly what libtsk.a leaves undefined.
+	nm --defined-only $(KIT_TSK_A) 2>/dev/null | awk 'NF == 3 { print $$3 }' | \
+	    sort -u > build/kit/tsk.defined
+	nm -u $(KIT_TSK_A) 2>/dev/null | awk '$$2 ~ /^af/ { print $$2 }' | \
+	    sort -u | comm -23 - build/kit/tsk.defined > build/kit/afflib.wanted
+	nm --defined-only build/kit/afflib_stub.o | \
+	    awk '$$2 == "T" { print $$3 }' | sort -u > build/kit/afflib.stubbed
+	diff build/kit/afflib.wanted build/kit/afflib.stubbed || \
+	    { echo "kit: tools/kit/afflib_stub.c does not match libtsk.a" >&2; \
+	    exit 1; }
+	@# None of our objects needs NSS or dlopen at run time.
+	! nm -u build/kit/libir.a $(TOOLS:%=build/kit/tools/%.o) \
+	    build/kit/tools/tool.o | awk '{ print $$2 }' | \
+	    grep -E '^($(subst $(KIT_SP),|,$(strip $(KIT_NSS))))' || \
+	    { echo "kit: our code calls the above: not in a static binary" >&2; \
+	    exit 1; }
+	@# All of libtsk.a and libyara.a resolves (a throw-away link).
+	$(CC) -static -o build/kit/whole.out $(firstword \
+	    $(TOOLS:%=build/kit/tools/%.o)) build/kit/tools/tool.o \
+	    build/kit/libir.a build/kit/afflib_stub.o -Wl,--whole-archive \
+	    -ltsk -lyara -Wl,--no-whole-archive $(STATIC_LIBS) \
+	    2>build/kit/whole.log || { cat build/kit/whole.log >&2; exit 1; }
+	rm -f build/kit/whole.out
+	rm -rf kit
+	mkdir -p kit/bin kit/share
 	for t in $(TOOLS); do \
 	    $(CC) -static -o kit/bin/$$t build/kit/tools/$$t.o \
 	    build/kit/tools/tool.o build/kit/libir.a build/kit/afflib_stub.o \
-	    $(KIT_LINK_ALL) $(STATIC_LIBS) || exit 1; done
-	cp /usr/lib/file/magic.mgc kit/share/magic.mgc
+	    $(KIT_LINK_ALL) $(STATIC_LIBS) 2>build/kit/link.log; rc=$$?; \
+	    cat build/kit/link.log >&2; [ $$rc -eq 0 ] || exit 1; \
+	    if grep -o "warning: Using '[a-z_0-9]*'" build/kit/link.log | \
+	    grep -vE "'($(KIT_WARN_OK))'"; then \
+	    echo "kit: $$t: a new glibc static-link warning" >&2; exit 1; fi; \
+	    done
+	cp $(KIT_MAGIC) kit/share/magic.mgc
 	cp tools/kit/irkit kit/irkit
 	chmod 755 kit/irkit
 build/kit/afflib_stub.o: tools/kit/afflib_stub.c | $(DEPSOK)

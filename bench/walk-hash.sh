@@ -8,7 +8,9 @@ need bc
 dir=${1:-/usr}
 [ -x "$bin/ir-walk" ] || { echo "bench: build first (make)" >&2; exit 2; }
 
-"$bin/ir-walk" -c md5,sha256 "$dir" >/dev/null 2>&1 || true	# warm the cache
+# Warm the cache: each once, untimed.
+"$bin/ir-walk" -c md5,sha256 "$dir" >/dev/null 2>&1 || true
+hashdeep -c md5,sha256 -r "$dir" >/dev/null 2>&1 || true
 irkit=$(best_time "$bin/ir-walk" -c md5,sha256 "$dir")
 peer=$(best_time hashdeep -c md5,sha256 -r "$dir")
 echo "tree:      $dir ($(du -sh "$dir" 2>/dev/null | cut -f1), $(nproc) cores)"

@@ -1,14 +1,18 @@
 #!/usr/bin/env bats
 # The USB kit (make kit): static binaries that run where no library is.
+# `make check` builds the kit before the tests: a missing kit fails here.
+# A sanitizer run (IRKIT_SANITIZED=1) skips them: the kit is not that build.
 
 load common
 
-KIT=$BATS_TEST_DIRNAME/../../kit
+KIT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/kit
 
 setup() {
 	[ "${IRKIT_SANITIZED:-0}" = 1 ] && skip "the kit is not a sanitizer build"
-	irkit_setup
-	[ -d "$KIT/bin" ] || fail "no kit/ (run make kit)"
+	command -v jq >/dev/null || fail "jq is not installed"
+	[ -d "$KIT/bin" ] || fail "no $KIT/bin (run make kit)"
+	[ -x "$KIT/bin/ir-walk" ] || fail "no $KIT/bin/ir-walk (run make kit)"
+	cd "$BATS_TEST_TMPDIR"
 }
 
 teardown() {
@@ -16,7 +20,7 @@ teardown() {
 }
 
 @test "kit: every binary is statically linked" {
-	n=0
+	local n=0 b
 	for b in "$KIT"/bin/*; do
 		file "$b" | grep -q 'statically linked' || fail "$b: $(file "$b")"
 		run ldd "$b"
@@ -25,41 +29,64 @@ teardown() {
 	done
 	[ "$n" -ge 1 ]
 	[ -s "$KIT/share/magic.mgc" ]
+	[ -x "$KIT/irkit" ]
 }
 
 @test "kit: ir-walk hashes and types files in a chroot that holds only the kit" {
-	root=$BATS_TEST_TMPDIR/root
-	mkdir -p "$root/tree/sub"
+	need_root
+	local root=$BATS_TEST_TMPDIR/root src=$BATS_TEST_TMPDIR/src f want got
+	# A small tree, made outside and copied in.
+	mkdir -p "$src/sub"
+	printf 'hello, evidence\n' > "$src/note.txt"
+	head -c 100000 /dev/urandom > "$src/sub/blob"
+	cp /bin/true "$src/sub/cat.jpg"		# an executable named as a picture
+	# The root: the kit and a copy of the tree, nothing else (no /proc,
+	# no /lib, no /bin/sh, no /etc).
+	mkdir -p "$root/kit"
 	# The kit as on a stick: a read-only mount.
-	mkdir "$root/kit"
 	mount --bind "$KIT" "$root/kit"
-	mount -o remount,ro,bind "$root/kit"
 	MOUNTED=$root/kit
-	printf 'hello, evidence\n' > "$root/tree/note.txt"
-	head -c 100000 /dev/urandom > "$root/tree/sub/blob"
-	cp /bin/true "$root/tree/sub/cat.jpg"
-	# Nothing else: no /proc, no /lib, no /bin/sh, no /etc.
-	[ "$(ls "$root" | tr '\n' ' ')" = "kit tree " ]
-	run -1 chroot "$root" /kit/bin/ir-walk -c sha256 -t /tree
+	mount -o remount,ro,bind "$root/kit"
+	cp -a "$src" "$root/tree"
+	[ "$(ls -A "$root" | tr '\n' ' ')" = "kit tree " ]
+	# An absolute argv[0]: without /proc the tool finds share/magic.mgc
+	# from it.  Exit 1: cat.jpg is a finding (mime_mismatch).
+	run -1 --separate-stderr chroot "$root" /kit/bin/ir-walk --hash sha256 \
+	    --type /tree
+	[ -z "$stderr" ] || fail "stderr: $stderr"
 	printf '%s\n' "$output" > out.jsonl
-	[ "$(jq -s length out.jsonl)" -eq 5 ]
+	assert_jsonl out.jsonl
+	[ "$(jq -s length out.jsonl)" -eq 5 ]	# /tree, sub and three files
 	for f in note.txt sub/blob sub/cat.jpg; do
-		want=$(sha256sum "$root/tree/$f" | cut -d' ' -f1)
-		got=$(jq -r --arg p "/tree/$f" 'select(.path == $p) | .sha256' out.jsonl)
-		[ "$got" = "$want" ] || fail "$f: $got != $want"
+		want=$(sha256sum "$src/$f" | cut -d' ' -f1)
+		got=$(jq -r --arg p "/tree/$f" 'select(.path == $p) | .sha256' \
+		    out.jsonl)
+		assert_eq "$got" "$want" "sha256 of $f"
 	done
-	# The kit's own magic database was found without /proc.
-	[ "$(jq -r 'select(.path == "/tree/note.txt") | .mime' out.jsonl)" = text/plain ]
-	[ "$(jq -r 'select(.path == "/tree/sub/cat.jpg") | .mime_mismatch' out.jsonl)" = true ]
+	# The kit's own magic database was found: every file has a type.
+	[ "$(jq -r 'select(.kind == "reg" and ((.mime // "") == "")) | .path' \
+	    out.jsonl)" = "" ] || fail "a file without mime: $(cat out.jsonl)"
+	assert_eq "$(jq -r 'select(.path == "/tree/note.txt") | .mime' \
+	    out.jsonl)" text/plain "mime of note.txt"
+	assert_eq "$(jq -r 'select(.path == "/tree/sub/cat.jpg") |
+	    .mime_mismatch' out.jsonl)" true "mime_mismatch of cat.jpg"
+	# Nothing else was written into the root; the kit could not be.
 	refute touch "$root/kit/bin/probe" 2>/dev/null
+	[ "$(ls -A "$root" | tr '\n' ' ')" = "kit tree " ]
 }
 
 @test "kit: the launcher runs a kit tool with PATH reset to the kit" {
-	run -0 "$KIT/irkit" ir-walk --version
-	[[ "$output" == "ir-walk (irkit) "* ]]
-	[[ "$output" == *"libtsk"* ]]
-	run -2 "$KIT/irkit"
-	[[ "$output" == *"usage: irkit"* ]]
-	run -2 "$KIT/irkit" no-such-tool
-	[[ "$output" == *"no tool or playbook"* ]]
+	run -0 --separate-stderr "$KIT/irkit" ir-walk --version
+	[[ "$output" == "ir-walk (irkit) "* ]] || fail "$output"
+	[[ "$output" == *"libtsk"* ]] || fail "$output"
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+	run -2 --separate-stderr "$KIT/irkit"
+	[[ "$stderr" == "usage: irkit tool [args...]; tools: ir-walk"* ]] ||
+	    fail "$stderr"
+	run -2 --separate-stderr "$KIT/irkit" no-such-tool
+	[[ "$stderr" == *"no tool or playbook 'no-such-tool'"* ]] ||
+	    fail "$stderr"
+	# Only the kit's own tools: no way out to a host binary.
+	run -2 --separate-stderr "$KIT/irkit" ../../../bin/true
+	[[ "$stderr" == *"no tool or playbook"* ]] || fail "$stderr"
 }

@@ -58,6 +58,15 @@ test_parse_forms(void **state)
 	assert_int_equal(ir_time_parse("2026-11-22T10:43:24Zjunk", &t),
 	    IR_EFORMAT);
 	assert_int_equal(ir_time_parse("", &t), IR_EFORMAT);
+	/* Found by fuzzing: sscanf's blanks, signs and calendar slack. */
+	assert_int_equal(ir_time_parse("2026-\f1-22T10:43:24Z", &t), IR_EFORMAT);
+	assert_int_equal(ir_time_parse(" 026-11-22T10:43:24Z", &t), IR_EFORMAT);
+	assert_int_equal(ir_time_parse("+026-11-22T10:43:24Z", &t), IR_EFORMAT);
+	assert_int_equal(ir_time_parse("2026-11-22T-1:43:24Z", &t), IR_EFORMAT);
+	assert_int_equal(ir_time_parse("2026-02-31T10:43:24Z", &t), IR_EFORMAT);
+	assert_int_equal(ir_time_parse("2100-02-29T10:43:24Z", &t), IR_EFORMAT);
+	assert_int_equal(ir_time_parse("2026-11-22T10:43:24.Z", &t), IR_EFORMAT);
+	assert_int_equal(ir_time_parse("2024-02-29T10:43:24Z", &t), IR_OK);
 }
 
 int
