@@ -4,13 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "ir/buf.h"
 #include "ir/error.h"
 #include "ir/hash.h"
 #include "ir/io.h"
+#include "ir/version.h"
 
 static const struct {
 	const char	*name;
@@ -209,13 +209,9 @@ ir_hash_new(struct ir_hash **hp, unsigned int algs, int flags,
 	*hp = NULL;
 	if (algs == 0 || (algs & ~IR_HASH_ALL) != 0)
 		return ir_err_set(e, IR_EINVAL, 0, "no valid hash algorithm");
-	/*
-	 * Never read the host's openssl.cnf (or $OPENSSL_CONF): it can name
-	 * provider modules that libcrypto would dlopen(), even into the
-	 * kit's static binaries.  Only the first call in a process counts.
-	 */
-	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1)
-		return ir_err_set(e, IR_EDEP, 0, "libcrypto: cannot initialise");
+	/* For library users that skipped ir_init(): no openssl.cnf either. */
+	if (ir_init(e) != IR_OK)
+		return IR_EDEP;
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return ir_err_set(e, IR_ENOMEM, 0, "out of memory");
 	h->algs = algs;

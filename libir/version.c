@@ -6,6 +6,7 @@
 #include <openssl/opensslv.h>
 #include <tsk/libtsk.h>
 
+#include "ir/error.h"
 #include "ir/version.h"
 
 #ifndef IR_VERSION
@@ -27,4 +28,12 @@ ir_versions(char *out, size_t outsz)
 	    "jansson %s, libtsk %s", IR_VERSION,
 	    OpenSSL_version(OPENSSL_VERSION_STRING), mv / 100, mv % 100,
 	    jansson_version_str(), tsk_version_get_str());
+}
+
+int
+ir_init(struct ir_err *e)
+{
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1)
+		return ir_err_set(e, IR_EDEP, 0, "libcrypto: cannot initialise");
+	return IR_OK;
 }

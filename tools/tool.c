@@ -20,8 +20,12 @@ static char magic_path[PATH_MAX];
 void
 tool_setprogname(const char *argv0)
 {
+	struct ir_err e;
 	const char *p;
 
+	/* First of all, before any library reads host configuration. */
+	if (ir_init(&e) != IR_OK)
+		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	if (argv0 == NULL)
 		return;
 	p = strrchr(argv0, '/');

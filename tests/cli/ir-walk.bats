@@ -753,3 +753,14 @@ make_pe() {
 	txt=$(printf '%s\n' "$output" | jq -c 'select(.path == "tree/notes.txt") | [.mime, .mime_mismatch]')
 	[ "$txt" = '["application/x-dosexec",null]' ]
 }
+
+@test "the host's openssl.cnf is never read (it could load a module)" {
+	irkit_setup
+	printf 'openssl_conf = oc\n[oc]\nproviders = pv\n[pv]\nevil = ev\n[ev]\nmodule = %s/evil.so\nactivate = 1\n' \
+	    "$BATS_TEST_TMPDIR" > evil.cnf
+	printf 'evidence\n' > f
+	# The stock openssl obeys it and breaks: proof the file has teeth.
+	run ! env OPENSSL_CONF=evil.cnf openssl dgst -sha256 f
+	run -0 env OPENSSL_CONF=evil.cnf "$IRKIT_BIN/ir-walk" -c sha256 f
+	[ "$(printf '%s\n' "$output" | jq -r .sha256)" = "$(sha256sum f | cut -d' ' -f1)" ]
+}
