@@ -113,12 +113,25 @@ on_name(TSK_FS_FILE *f, const char *parent, void *arg)
 	return TSK_WALK_CONT;
 }
 
+static void
+report(ir_fs_problem_fn fn, void *arg, int part, uint64_t start,
+    const char *what)
+{
+	struct ir_fs_problem pb;
+
+	if (fn == NULL)
+		return;
+	pb.part = part;
+	pb.part_start = start;
+	pb.what = what;
+	fn(&pb, arg);
+}
+
 /* Walk the file system at byte offset off; 0 when none was found there. */
 static int
 walk_one(struct walk *w, TSK_IMG_INFO *img, TSK_OFF_T off, int part,
     uint64_t start, ir_fs_problem_fn problem_fn, int *found)
 {
-	struct ir_fs_problem pb;
 	struct ir_err e;
 	TSK_FS_INFO *fs;
 	uint8_t bad;
@@ -126,11 +139,7 @@ walk_one(struct walk *w, TSK_IMG_INFO *img, TSK_OFF_T off, int part,
 	tsk_error_reset();
 	if ((fs = tsk_fs_open_img(img, off, TSK_FS_TYPE_DETECT)) == NULL) {
 		ir__err_from_tsk(&e, IR_EUNSUPP, "no file system libtsk knows");
-		pb.part = part;
-		pb.part_start = start;
-		pb.what = e.msg;
-		if (problem_fn != NULL)
-			problem_fn(&pb, w->arg);
+		report(problem_fn, w->arg, part, start, e.msg);
 		return IR_OK;
 	}
 	(*found)++;
@@ -144,11 +153,7 @@ walk_one(struct walk *w, TSK_IMG_INFO *img, TSK_OFF_T off, int part,
 	if (bad && w->rc == IR_OK) {
 		/* Damage part way: what was walked stands, the rest is lost. */
 		ir__err_from_tsk(&e, IR_EFORMAT, "file system damaged");
-		pb.part = part;
-		pb.part_start = start;
-		pb.what = e.msg;
-		if (problem_fn != NULL)
-			problem_fn(&pb, w->arg);
+		report(problem_fn, w->arg, part, start, e.msg);
 	}
 	tsk_error_reset();
 	tsk_fs_close(fs);

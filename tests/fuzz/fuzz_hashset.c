@@ -3,6 +3,7 @@
  * untrusted input.  Besides memory errors: a list that loads must find
  * the digest of its own first plain line, with that line's note.
  */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,18 +12,6 @@
 #include <ir.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * The digest on the first line when it is a plain "hash;note" or "hash"
@@ -37,7 +26,7 @@ first_digest(const uint8_t *p, size_t n, struct ir_digest *d,
 
 	for (end = 0; end < n && p[end] != '\n'; end++)
 		;
-	for (k = 0; k < end && hexval(p[k]) >= 0; k++)
+	for (k = 0; k < end && isxdigit(p[k]); k++)
 		;
 	if ((hl = k) != end && p[k] != ';')
 		return -1;
@@ -48,9 +37,8 @@ first_digest(const uint8_t *p, size_t n, struct ir_digest *d,
 		return -1;
 	memset(d, 0, sizeof(*d));
 	d->algs = IR_HASH_BIT(a);
-	for (k = 0; k < ir_hash_len(a); k++)
-		d->md[a][k] = (unsigned char)(hexval(p[2 * k]) << 4 |
-		    hexval(p[2 * k + 1]));
+	if (ir_unhex(d->md[a], (const char *)p, ir_hash_len(a)) != IR_OK)
+		abort();
 	*notelen = hl == end ? 0 : end - hl - 1;
 	*note = *notelen > 0 ? (const char *)p + hl + 1 : "";
 	if (*notelen > 0 && p[end - 1] == '\r')
