@@ -26,7 +26,14 @@ struct ir_content {
 	struct ir_hash		*phash;		/* parallel, for large files */
 	struct ir_magic		*magic;
 	unsigned char		*buf;
+	volatile sig_atomic_t	*stop;		/* set: give up reading */
 };
+
+void
+ir_content_set_stop(struct ir_content *c, volatile sig_atomic_t *stop)
+{
+	c->stop = stop;
+}
 
 int
 ir_content_wanted(const struct ir_content_opts *o)
@@ -133,11 +140,17 @@ ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
 			f->mime_mismatch = ir_magic_mismatch(f->name, f->mime) &&
 			    ir_magic_exec_header(c->buf, k);
 			typed = 1;
-			if (h == NULL)
+			if (h == NULL) {
+				total = (uint64_t)n;	/* what was read */
 				break;
+			}
 		}
 		if (n == 0)
 			break;
+		/* A huge file must not hold up SIGINT: no digest then. */
+		if (c->stop != NULL && *c->stop)
+			return fail(f, "interrupted before the end of the file",
+			    0);
 		total += (uint64_t)n;
 		if (h != NULL && ir_hash_update(h, c->buf, (size_t)n, &e) != IR_OK)
 			return fail(f, e.msg, 0);

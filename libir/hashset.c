@@ -181,14 +181,55 @@ hashdeep_line(struct ir_hashset *h, const struct layout *lo, const char *p,
 	return IR_OK;
 }
 
-/* "hash", "hash  name", "hash *name", "hash;comment" */
+/*
+ * The name of a GNU md5sum line that starts with '\\': "\\\\", "\\n" and
+ * "\\r" stand for a backslash, newline and CR.
+ */
+static int
+add_escaped(struct ir_hashset *h, int a, const char *hex, const char *p,
+    size_t n, struct ir_err *e)
+{
+	char *name;
+	size_t i, len = 0;
+	int rc;
+
+	if (n == 0)
+		return IR_EFORMAT;
+	if ((name = malloc(n)) == NULL)
+		return ir_err_set(e, IR_ENOMEM, 0, "out of memory");
+	for (i = 0; i < n; i++) {
+		if (p[i] != '\\') {
+			name[len++] = p[i];
+			continue;
+		}
+		if (++i == n)
+			break;
+		if (p[i] == '\\')
+			name[len++] = '\\';
+		else if (p[i] == 'n')
+			name[len++] = '\n';
+		else if (p[i] == 'r')
+			name[len++] = '\r';
+		else
+			break;
+	}
+	rc = i < n ? IR_EFORMAT : add(h, a, hex, name, len, e);
+	free(name);
+	return rc;
+}
+
+/* "hash", "hash  name", "hash *name", "\\hash  esc\\aped", "hash;comment" */
 static int
 plain_line(struct ir_hashset *h, const char *p, size_t n, struct ir_err *e)
 {
-	size_t k = hexrun(p, n), rest;
-	const char *note = p + k;
+	int escaped = n > 0 && p[0] == '\\';
+	size_t k = hexrun(p + escaped, n - escaped), rest;
+	const char *note;
 	int a;
 
+	p += escaped;
+	n -= escaped;
+	note = p + k;
 	if ((a = alg_of_hexlen(k)) < 0)
 		return IR_EFORMAT;
 	rest = n - k;
@@ -208,6 +249,9 @@ plain_line(struct ir_hashset *h, const char *p, size_t n, struct ir_err *e)
 		} else
 			return IR_EFORMAT;
 	}
+	if (escaped)
+		return note > p + k && note[-1] != ';' ?
+		    add_escaped(h, a, p, note, rest, e) : IR_EFORMAT;
 	return add(h, a, p, note, rest, e);
 }
 

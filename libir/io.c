@@ -1,5 +1,8 @@
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "ir/buf.h"
@@ -111,12 +114,23 @@ int
 ir_read_file(int dirfd, const char *path, struct ir_buf *out,
     struct ir_err *e)
 {
+	struct stat st;
 	int fd, rc;
 
 	if ((fd = ir_open_evidence(dirfd, path, 0, e)) < 0)
 		return e != NULL ? e->code : IR_EIO;
 	/* A FIFO passed as a list must still be read: blocking is wanted. */
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	/*
+	 * Opened before its writer, a FIFO reads as empty (EOF): wait until
+	 * the writer has written or come and gone (POLLHUP).
+	 */
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+
+		while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+			;
+	}
 	rc = ir_read_fd(fd, path, out, e);
 	(void)close(fd);
 	return rc;

@@ -13,12 +13,39 @@ struct ir_magic {
 	magic_t		 cookie;
 };
 
+/*
+ * Is path (one file, not a ':' list) something other than a compiled
+ * database?  libmagic would parse it as magic source and print warnings
+ * on stderr: a library must not.
+ */
+static int
+not_compiled(const char *path)
+{
+	unsigned char b[4];
+	uint32_t v;
+	FILE *fp;
+	size_t n;
+
+	if (strchr(path, ':') != NULL || (fp = fopen(path, "rbe")) == NULL)
+		return 0;		/* magic_load reports it */
+	n = fread(b, 1, sizeof(b), fp);
+	(void)fclose(fp);
+	if (n != sizeof(b))
+		return 1;
+	v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+	return v != 0xf11e041cU && v != 0x1c041ef1U;	/* either order */
+}
+
 int
 ir_magic_open(struct ir_magic **mp, const char *db, struct ir_err *e)
 {
 	struct ir_magic *m;
 
 	*mp = NULL;
+	if (db != NULL && not_compiled(db))
+		return ir_err_set(e, IR_EDEP, 0, "libmagic: cannot load %s: "
+		    "not a compiled magic database", db);
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return ir_err_set(e, IR_ENOMEM, 0, "out of memory");
 	/*

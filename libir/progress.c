@@ -43,7 +43,9 @@ ir_human_bytes(double n, char *out, size_t outsz)
 	    "PiB" };
 	size_t u = 0;
 
-	while (n >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+	/* Step up also when rounding would print "1024 B" or "1024.0 KiB". */
+	while (n >= (u == 0 ? 1023.5 : 1023.95) &&
+	    u + 1 < sizeof(units) / sizeof(units[0])) {
 		n /= 1024;
 		u++;
 	}

@@ -111,8 +111,14 @@ add_lossy(struct ir_buf *b, const unsigned char *p, size_t n,
 	return IR_OK;
 }
 
-int
-ir_json_quote(struct ir_buf *b, const void *s, size_t n, struct ir_err *e)
+/*
+ * nul_ok: a NUL is written as \u0000 (lossless, for ir_json_quote) or,
+ * in a record, as U+FFFD beside its _hex twin: many JSON readers (jansson
+ * by default) refuse \u0000.
+ */
+static int
+json_quote(struct ir_buf *b, const void *s, size_t n, int nul_ok,
+    struct ir_err *e)
 {
 	const unsigned char *p = s;
 	size_t i = 0, k;
@@ -134,6 +140,9 @@ ir_json_quote(struct ir_buf *b, const void *s, size_t n, struct ir_err *e)
 		} else if (c == '\r') {
 			rc = ir_buf_add(b, "\\r", 2, e);
 			k = 1;
+		} else if (c == '\0' && !nul_ok) {
+			rc = ir_buf_add(b, "\xef\xbf\xbd", 3, e);
+			k = 1;
 		} else if (c < 0x20 || c == 0x7f) {
 			rc = ir_buf_addf(b, e, "\\u%04x", c);
 			k = 1;
@@ -145,6 +154,12 @@ ir_json_quote(struct ir_buf *b, const void *s, size_t n, struct ir_err *e)
 		i += k;
 	}
 	return rc == IR_OK ? ir_buf_addch(b, '"', e) : rc;
+}
+
+int
+ir_json_quote(struct ir_buf *b, const void *s, size_t n, struct ir_err *e)
+{
+	return json_quote(b, s, n, 1, e);
 }
 
 int
@@ -195,7 +210,7 @@ json_record(struct ir_writer *w, const struct ir_field *f, size_t n,
 			break;
 		switch (f[i].type) {
 		case IR_F_STR:
-			rc = ir_json_quote(b, f[i].s, f[i].n, e);
+			rc = json_quote(b, f[i].s, f[i].n, 0, e);
 			if (rc == IR_OK && !ir_utf8_valid(f[i].s, f[i].n)) {
 				rc = ir_buf_addf(b, e, ",\"%s_hex\":\"", f[i].key);
 				if (rc == IR_OK)

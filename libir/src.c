@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct ir_src {
 	int			 own_fd;
 	char			*path;
 	uint64_t		 pos;		/* streams: bytes consumed */
+	int			 fifo_wait;	/* FIFO: no writer seen yet */
 	struct ir_src_info	 info;
 	struct ir_range		*bad;
 	size_t			 nbad, abad;
@@ -134,6 +136,7 @@ ir_src_open(struct ir_src **sp, const char *path, struct ir_err *e)
 	} else {
 		s->info.kind = IR_SRC_STREAM;
 		s->info.dev = st.st_rdev;
+		s->fifo_wait = S_ISFIFO(st.st_mode);
 	}
 	*sp = s;
 	return IR_OK;
@@ -253,6 +256,18 @@ ir_src_read(struct ir_src *s, void *buf, size_t n, uint64_t off,
 		if (off != s->pos)
 			return ir_err_set(e, IR_EINVAL, 0,
 			    "'%s': cannot seek in a stream", s->path);
+		/*
+		 * Opened (without blocking) before its writer, a FIFO reads
+		 * as empty: wait until the writer has written or come and
+		 * gone (POLLHUP) before the first read.
+		 */
+		if (s->fifo_wait && n > 0) {
+			struct pollfd pfd = { s->fd, POLLIN, 0 };
+
+			while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+				continue;
+			s->fifo_wait = 0;
+		}
 		if ((r = ir_read_full(s->fd, buf, n)) < 0)
 			return ir_err_set(e, IR_EIO, errno,
 			    "read error in '%s' at byte %llu", s->path,

@@ -339,9 +339,14 @@ visit(struct walk *w, int dirfd, const char *name, int pseudo, int depth,
 	}
 	if (S_ISLNK(w->file.mode)) {
 		ir_buf_reset(&w->link);
-		if (ir_buf_grow(&w->link, w->file.size + 256, e) != IR_OK)
-			return e->code;
-		n = readlinkat(dirfd, name, w->link.buf, w->link.alloc - 1);
+		if ((rc = ir_buf_grow(&w->link, w->file.size + 256, e)) != IR_OK)
+			return rc;
+		/* st_size may be short (procfs says 64): grow until it fits. */
+		while ((n = readlinkat(dirfd, name, w->link.buf,
+		    w->link.alloc - 1)) >= 0 && (size_t)n == w->link.alloc - 1)
+			if ((rc = ir_buf_grow(&w->link, w->link.alloc, e)) !=
+			    IR_OK)
+				return rc;
 		if (n < 0)
 			entry_error(w, "cannot read link", errno);
 		else {

@@ -52,8 +52,12 @@ fuzzers() {
 		n=$((n + 1))
 		corpus=tests/fuzz/corpus/$name
 		work=$(mktemp -d)
+		# A crashing input is kept in build/fuzz-crash/ to replay it
+		# (build/fuzz/NAME FILE), not dropped into the source tree.
+		mkdir -p build/fuzz-crash
 		if "$f" -max_total_time="${IRKIT_FUZZ_SECONDS:-20}" \
-		    -rss_limit_mb=2048 -print_final_stats=0 "$work" "$corpus" \
+		    -rss_limit_mb=2048 -print_final_stats=0 \
+		    -artifact_prefix="build/fuzz-crash/$name-" "$work" "$corpus" \
 		    >"$work.log" 2>&1; then
 			echo "ok $n - fuzz $name"
 		else

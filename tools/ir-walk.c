@@ -413,6 +413,8 @@ main(int argc, char *argv[])
 		if (ir_content_new((struct ir_content **)&tctx[k], &wk.copts,
 		    &e) != IR_OK)
 			tool_die(IR_EXIT_USAGE, "%s", e.msg);
+		else
+			ir_content_set_stop(tctx[k], &tool_stop);
 	if (ir_writer_open(&wk.w, fmt, out, ir_file_columns, &e) != IR_OK ||
 	    ir_pool_new(&wk.pool, jobs, jobs > 0 ? jobs * 16 : 1, job_work,
 	    job_done, &wk, tctx, &e) != IR_OK)
@@ -424,7 +426,8 @@ main(int argc, char *argv[])
 		rc = ir_walk_tree(paths[i], &wo, on_entry, &wk, &nerr, &e);
 		while (ir_pool_drain(wk.pool, &wk.werr) != IR_OK)
 			wk.output_failed = 1;	/* drain on: free every job */
-		if (rc == IR_EINTR && !wk.output_failed) {
+		/* tool_stop alone: the walk was done, a file was cut short */
+		if ((rc == IR_EINTR || tool_stop) && !wk.output_failed) {
 			tool_warnx("interrupted: output is incomplete");
 			complete = 0;
 			break;

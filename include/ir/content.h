@@ -6,6 +6,7 @@
 #ifndef IR_CONTENT_H
 #define IR_CONTENT_H
 
+#include <signal.h>
 #include <stdint.h>
 
 struct ir_err;
@@ -30,6 +31,11 @@ void	 ir_content_free(struct ir_content *);
  */
 int	 ir_content_file(struct ir_content *, int fd, struct ir_file *f,
 	    uint64_t *nread);
+/*
+ * While *stop is non-zero, ir_content_file gives up (f->error set, no
+ * digest): SIGINT must not wait for a huge file.  NULL: never.
+ */
+void	 ir_content_set_stop(struct ir_content *, volatile sig_atomic_t *stop);
 /* Does the file need reading at all under these options? */
 int	 ir_content_wanted(const struct ir_content_opts *);
 

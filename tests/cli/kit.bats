@@ -12,6 +12,8 @@ setup() {
 	command -v jq >/dev/null || fail "jq is not installed"
 	[ -d "$KIT/bin" ] || fail "no $KIT/bin (run make kit)"
 	[ -x "$KIT/bin/ir-walk" ] || fail "no $KIT/bin/ir-walk (run make kit)"
+	# The kit must find its own magic database, not one named from outside.
+	unset IRKIT_MAGIC
 	cd "$BATS_TEST_TMPDIR"
 }
 
@@ -51,8 +53,8 @@ teardown() {
 	[ "$(ls -A "$root" | tr '\n' ' ')" = "kit tree " ]
 	# An absolute argv[0]: without /proc the tool finds share/magic.mgc
 	# from it.  Exit 1: cat.jpg is a finding (mime_mismatch).
-	run -1 --separate-stderr chroot "$root" /kit/bin/ir-walk --hash sha256 \
-	    --type /tree
+	run -1 --separate-stderr chroot "$root" /kit/bin/ir-walk -c sha256 -t \
+	    /tree
 	[ -z "$stderr" ] || fail "stderr: $stderr"
 	printf '%s\n' "$output" > out.jsonl
 	assert_jsonl out.jsonl

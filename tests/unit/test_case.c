@@ -174,6 +174,22 @@ test_entry_edited(void **state)
 	    "custody entry 2: chain broken");
 }
 
+/* The last entry has no successor: only its seq can show the edit. */
+static void
+test_seq_edited(void **state)
+{
+	(void)state;
+	expect_broken("sed -i '2s/\"seq\":2,/\"seq\":3,/' custody.jsonl",
+	    "custody entry 2: wrong or missing seq");
+}
+
+static void
+test_output_removed(void **state)
+{
+	(void)state;
+	expect_broken("rm \"$(ls ir-test-*.jsonl | tail -1)\"", "ir-test-");
+}
+
 static void
 test_verify_mem_garbage(void **state)
 {
@@ -187,6 +203,19 @@ test_verify_mem_garbage(void **state)
 	    IR_EFORMAT);
 	assert_int_equal(ir_custody_verify_mem("[1]\n", 4, "x", &n, &e),
 	    IR_EFORMAT);
+	assert_int_equal(ir_custody_verify_mem("\n", 1, "x", &n, &e),
+	    IR_EFORMAT);
+	assert_non_null(strstr(e.msg, "custody entry 1"));
+	assert_int_equal(ir_custody_verify_mem("\xff\xfe\0\n", 4, "x", &n, &e),
+	    IR_EFORMAT);
+	/* Good first entry, then a prev that is not a string. */
+	assert_int_equal(ir_custody_verify_mem("{\"seq\":1,\"prev\":\"x\"}\n"
+	    "{\"seq\":2,\"prev\":7}\n", 40, "x", &n, &e), IR_EFORMAT);
+	assert_non_null(strstr(e.msg, "custody entry 2: chain broken"));
+	assert_int_equal(n, 1);
+	assert_int_equal(ir_custody_verify_mem("{\"seq\":1,\"prev\":\"y\"}\n",
+	    21, "x", &n, &e), IR_EFORMAT);
+	assert_int_equal(n, 0);
 	assert_int_equal(ir_custody_verify_mem("{\"seq\":1,\"prev\":\"x\"}", 20,
 	    "x", &n, &e), IR_EFORMAT);
 	assert_non_null(strstr(e.msg, "cut short"));
@@ -239,6 +268,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_last_line_cut, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_entry_edited, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_seq_edited, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_output_removed, setup,
 		    teardown),
 		cmocka_unit_test(test_verify_mem_garbage),
 		cmocka_unit_test_setup_teardown(test_output_names_unique, setup,

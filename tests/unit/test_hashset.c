@@ -59,6 +59,40 @@ test_plain_and_md5sum(void **state)
 	ir_hashset_free(h);
 }
 
+/*
+ * GNU md5sum/sha256sum escape a name holding a backslash, newline or CR:
+ * the line starts with '\\' and the name has \\\\, \\n, \\r.
+ */
+static void
+test_md5sum_escaped_names(void **state)
+{
+	struct ir_digest hello = digest_of("hello"), x = digest_of("x");
+	struct ir_hashset *h;
+	const char *note;
+
+	(void)state;
+	h = load("\\" SHA256_HELLO "  dir\\\\a\\nb\\rc\n"
+	    "\\" MD5_HELLO " *bin\\\\x\n"
+	    "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+	    "  plain\\name\n", IR_OK);
+	assert_int_equal(ir_hashset_count(h), 3);
+	hello.algs = IR_HASH_BIT(IR_HASH_SHA256);
+	assert_true(ir_hashset_match(h, &hello, &note));
+	assert_string_equal(note, "dir\\a\nb\rc");
+	hello.algs = IR_HASH_BIT(IR_HASH_MD5);
+	assert_true(ir_hashset_match(h, &hello, &note));
+	assert_string_equal(note, "bin\\x");
+	/* Without the leading backslash a name is taken as it is. */
+	assert_true(ir_hashset_match(h, &x, &note));
+	assert_string_equal(note, "plain\\name");
+	ir_hashset_free(h);
+	/* A backslash line with a bad escape or no name is malformed. */
+	h = load("\\" MD5_HELLO "  a\\tb\n", IR_EFORMAT);
+	ir_hashset_free(h);
+	h = load("\\" MD5_HELLO "\n", IR_EFORMAT);
+	ir_hashset_free(h);
+}
+
 static void
 test_semicolon_comment(void **state)
 {
@@ -100,6 +134,27 @@ test_hashdeep(void **state)
 	assert_true(ir_hashset_match(h, &d, NULL));
 	d.algs = IR_HASH_BIT(IR_HASH_SHA1);	/* not in the set at all */
 	assert_false(ir_hashset_match(h, &d, NULL));
+	ir_hashset_free(h);
+	/* A BOM, CRLF, upper-case hex, two hashdeep runs back to back. */
+	h = load("\xef\xbb\xbf%%%% HASHDEEP-1.0\r\n"
+	    "%%%% size,sha1,filename\r\n"
+	    "## comment\r\n"
+	    "5,AAF4C61DDCC5E8A2DABEDE0F3B482CD9AEA9434D,C:\\x,y.exe\r\n"
+	    "%%%% HASHDEEP-1.0\r\n"
+	    "%%%% size,md5,filename\r\n"
+	    "0,d41d8cd98f00b204e9800998ecf8427e,empty\r\n", IR_OK);
+	assert_int_equal(ir_hashset_count(h), 2);
+	assert_int_equal(ir_hashset_algs(h), IR_HASH_BIT(IR_HASH_SHA1) |
+	    IR_HASH_BIT(IR_HASH_MD5));
+	d = hello;
+	d.algs = IR_HASH_BIT(IR_HASH_SHA1);
+	assert_true(ir_hashset_match(h, &d, &note));
+	assert_string_equal(note, "C:\\x,y.exe");
+	d = digest_of("");
+	assert_true(ir_hashset_match(h, &d, &note));
+	assert_string_equal(note, "empty");
+	d.algs = IR_HASH_BIT(IR_HASH_SHA256);
+	assert_false(ir_hashset_match(h, &d, &note));
 	ir_hashset_free(h);
 }
 
@@ -172,6 +227,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_and_md5sum),
+		cmocka_unit_test(test_md5sum_escaped_names),
 		cmocka_unit_test(test_semicolon_comment),
 		cmocka_unit_test(test_hashdeep),
 		cmocka_unit_test(test_bad_lines_name_the_line),

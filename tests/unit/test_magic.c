@@ -1,6 +1,7 @@
 /* magic: libmagic types of real headers and the name/content check. */
 #include "unit.h"
 
+#include <sys/stat.h>
 #include <fcntl.h>
 
 static void
@@ -41,6 +42,12 @@ test_types(void **state)
 		assert_true(strcmp(got, "application/x-pie-executable") == 0 ||
 		    strcmp(got, "application/x-sharedlib") == 0 ||
 		    strcmp(got, "application/x-executable") == 0);
+		/* The type libmagic really gives an ELF, against names. */
+		assert_true(ir_magic_mismatch("cat.jpg", got));
+		assert_true(ir_magic_mismatch("report.PDF", got));
+		assert_false(ir_magic_mismatch("libx.so", got));
+		assert_false(ir_magic_mismatch("fw.bin", got));
+		assert_false(ir_magic_mismatch("true", got));
 	}
 	assert_true(ir_magic_exec_header(elf, (size_t)n));
 	assert_false(ir_magic_exec_header(text, sizeof(text) - 1));
@@ -71,16 +78,45 @@ test_bad_database(void **state)
 	char dir[256], path[300];
 	struct ir_magic *m;
 	struct ir_err e;
+	struct stat st;
+	int fd, saved, rc;
 
 	(void)state;
 	ut_tmpdir(dir, sizeof(dir));
 	ut_write(dir, "magic.mgc", "not a magic database", 20);
+	ut_write(dir, "stderr", "", 0);
+	(void)snprintf(path, sizeof(path), "%s/stderr", dir);
+	/* A library prints nothing, even for a broken database. */
+	assert_true((saved = dup(2)) >= 0);
+	assert_true((fd = open(path, O_WRONLY)) >= 0);
+	assert_int_equal(dup2(fd, 2), 2);
+	(void)close(fd);
 	(void)snprintf(path, sizeof(path), "%s/magic.mgc", dir);
-	assert_int_equal(ir_magic_open(&m, path, &e), IR_EDEP);
+	rc = ir_magic_open(&m, path, &e);
+	assert_int_equal(dup2(saved, 2), 2);
+	(void)close(saved);
+	assert_int_equal(rc, IR_EDEP);
+	(void)snprintf(path, sizeof(path), "%s/stderr", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	(void)snprintf(path, sizeof(path), "%s/magic.mgc", dir);
 	assert_null(m);
 	assert_non_null(strstr(e.msg, path));
 	assert_int_equal(ir_magic_open(&m, "/nonexistent/magic.mgc", &e),
 	    IR_EDEP);
+	assert_null(m);
+	assert_non_null(strstr(e.msg, "/nonexistent/magic.mgc"));
+	/* The real default database, named explicitly, loads. */
+	if (access("/usr/share/misc/magic.mgc", R_OK) == 0) {
+		char got[96];
+
+		assert_int_equal(ir_magic_open(&m, "/usr/share/misc/magic.mgc",
+		    &e), IR_OK);
+		assert_int_equal(ir_magic_mime(m, "%PDF-1.4\n", 9, got,
+		    sizeof(got), &e), IR_OK);
+		assert_string_equal(got, "application/pdf");
+		ir_magic_close(m);
+	}
 	ut_rmtree(dir);
 }
 

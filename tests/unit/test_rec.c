@@ -84,6 +84,36 @@ test_jsonl_bytes_are_lossless(void **state)
 	assert_ptr_equal(strchr(s, '\n'), s + strlen(s) - 1);
 	json_decref(o);
 	free(s);
+	/* A NUL inside a name: U+FFFD (never \\u0000), the bytes in _hex. */
+	f[0] = IR_FBYTES("path", "a\0b", 3);
+	s = render(IR_FMT_JSONL, f, 1, 1);
+	assert_null(strstr(s, "\\u0000"));
+	if ((o = json_loads(s, 0, NULL)) == NULL)
+		fail_msg("not parsed by jansson: %s", s);
+	assert_string_equal(json_string_value(json_object_get(o, "path")),
+	    "a\xef\xbf\xbd" "b");
+	assert_string_equal(json_string_value(json_object_get(o, "path_hex")),
+	    "610062");
+	json_decref(o);
+	free(s);
+	/* ir_json_quote alone stays lossless: \u0000. */
+	{
+		struct ir_buf b = IR_BUF_INIT(IR_BUF_NOLIMIT);
+
+		assert_int_equal(ir_json_quote(&b, "a\0b", 3, NULL), IR_OK);
+		assert_string_equal(b.buf, "\"a\\u0000b\"");
+		ir_buf_release(&b);
+	}
+	/* Every other control character is escaped; DEL and ESC too. */
+	f[0] = IR_FBYTES("path", "\x1b[31m\x7f\r\x1f", 8);
+	s = render(IR_FMT_JSONL, f, 1, 1);
+	assert_string_equal(s, "{\"path\":\"\\u001b[31m\\u007f\\r\\u001f\"}\n");
+	assert_non_null(o = json_loads(s, 0, NULL));
+	assert_string_equal(json_string_value(json_object_get(o, "path")),
+	    "\x1b[31m\x7f\r\x1f");
+	assert_null(json_object_get(o, "path_hex"));
+	json_decref(o);
+	free(s);
 	/* Valid UTF-8 gets no _hex twin. */
 	f[0] = IR_FSTR("path", "caf\xc3\xa9");
 	s = render(IR_FMT_JSONL, f, 1, 1);
@@ -103,6 +133,23 @@ test_utf8_validation(void **state)
 	assert_false(ir_utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
 	assert_false(ir_utf8_valid("\xe2\x82", 2));		/* truncated */
 	assert_false(ir_utf8_valid("a\0b", 3));			/* NUL */
+	/* The edges of each rule. */
+	assert_true(ir_utf8_valid("\xf4\x8f\xbf\xbf", 4));	/* U+10FFFF */
+	assert_true(ir_utf8_valid("\xed\x9f\xbf", 3));		/* U+D7FF */
+	assert_true(ir_utf8_valid("\xee\x80\x80", 3));		/* U+E000 */
+	assert_true(ir_utf8_valid("\xc2\x80", 2));		/* U+0080 */
+	assert_true(ir_utf8_valid("\xe0\xa0\x80", 3));		/* U+0800 */
+	assert_true(ir_utf8_valid("\xf0\x90\x80\x80", 4));	/* U+10000 */
+	assert_false(ir_utf8_valid("\xf0\x8f\xbf\xbf", 4));	/* overlong */
+	assert_false(ir_utf8_valid("\xc1\xbf", 2));		/* overlong */
+	assert_false(ir_utf8_valid("\xed\xbf\xbf", 3));		/* surrogate */
+	assert_false(ir_utf8_valid("\xf5\x80\x80\x80", 4));	/* > U+10FFFF */
+	assert_false(ir_utf8_valid("\xf0\x9f\x98", 3));		/* truncated */
+	assert_false(ir_utf8_valid("\x80", 1));		/* lone continuation */
+	assert_false(ir_utf8_valid("\xc3" "a", 2));		/* bad continuation */
+	assert_false(ir_utf8_valid("\xfe\xff", 2));
+	/* Only n bytes are looked at. */
+	assert_true(ir_utf8_valid("ab\xff", 2));
 }
 
 static void
@@ -124,6 +171,19 @@ test_csv(void **state)
 	s = render(IR_FMT_CSV, f, 1, 1);
 	assert_string_equal(s, "path,path_hex,size,flag,t\n"
 	    "x\xef\xbf\xbd,78ff,,,\n");
+	free(s);	/* CR alone forces quoting; plain values stay bare; times in ISO. */
+	f[0] = IR_FSTR("path", "a\rb");
+	f[1] = IR_FU64("size", 0);
+	f[2] = IR_FTIME("t", ((struct ir_time){ 0, 5, 1 }));
+	s = render(IR_FMT_CSV, f, 3, 1);
+	assert_string_equal(s, "path,path_hex,size,flag,t\n"
+	    "\"a\rb\",,0,,1970-01-01T00:00:00.000000005Z\n");
+	free(s);
+	/* A quoted cell that also needs the _hex twin. */
+	f[0] = IR_FBYTES("path", "q\"\xc0,", 4);
+	s = render(IR_FMT_CSV, f, 1, 1);
+	assert_string_equal(s, "path,path_hex,size,flag,t\n"
+	    "\"q\"\"\xef\xbf\xbd,\",7122c02c,,,\n");
 	free(s);
 }
 
@@ -162,6 +222,53 @@ test_body(void **state)
 	f[1] = IR_FSTR("mode", "041777");	/* sticky directory */
 	s = render(IR_FMT_BODY, f, 2, 1);
 	assert_string_equal(s, "0|/l|0|d/drwxrwxrwt|0|0|0|0|0|0|0\n");
+	free(s);
+}
+
+/* TSK's mode strings for each type, and crtime in the last column. */
+static void
+test_body_modes(void **state)
+{
+	static const struct {
+		const char *mode, *want;
+	} t[] = {
+		{ "100644", "r/rrw-r--r--" },
+		{ "040755", "d/drwxr-xr-x" },
+		{ "120777", "l/lrwxrwxrwx" },
+		{ "104755", "r/rrwsr-xr-x" },
+		{ "104644", "r/rrwSr--r--" },	/* setuid without x */
+		{ "102755", "r/rrwxr-sr-x" },	/* setgid */
+		{ "010600", "p/prw-------" },
+		{ "020620", "c/crw--w----" },
+		{ "060660", "b/brw-rw----" },
+		{ "140777", "h/hrwxrwxrwx" },
+		{ "100000", "r/r---------" },
+	};
+	struct ir_time cr = { 1700000000, 999999999, 1 }, none = { 5, 0, 0 };
+	struct ir_field f[4];
+	char want[128], *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		f[0] = IR_FSTR("path", "/x");
+		f[1] = IR_FSTR("mode", t[i].mode);
+		f[2] = IR_FTIME("crtime", cr);
+		f[3] = IR_FTIME("atime", none);	/* invalid: 0 */
+		s = render(IR_FMT_BODY, f, 4, 1);
+		(void)snprintf(want, sizeof(want),
+		    "0|/x|0|%s|0|0|0|0|0|0|1700000000\n", t[i].want);
+		assert_string_equal(s, want);
+		free(s);
+	}
+	/* A symlink whose name and target hold '|' and a newline. */
+	f[0] = IR_FBYTES("path", "/a|b\nc\xff", 7);
+	f[1] = IR_FSTR("mode", "120777");
+	f[2] = IR_FBYTES("link", "/t|\r", 4);
+	s = render(IR_FMT_BODY, f, 3, 1);
+	assert_string_equal(s, "0|/a^b^c\xef\xbf\xbd -> /t^^|0|l/lrwxrwxrwx|"
+	    "0|0|0|0|0|0|0\n");
+	assert_int_equal(strchr(s, '\n') - s, (long)strlen(s) - 1);
 	free(s);
 }
 
@@ -240,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_utf8_validation),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_body),
+		cmocka_unit_test(test_body_modes),
 		cmocka_unit_test(test_format_lookup_and_errors),
 		cmocka_unit_test(test_file_fields),
 	};

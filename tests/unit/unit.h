@@ -18,6 +18,19 @@
 
 #include <ir.h>
 
+/*
+ * A test that hangs (a pipe nobody writes, a lost wakeup) must fail, not
+ * hold up the whole suite: SIGALRM ends the program without a TAP plan
+ * line, which tests/run.sh counts as a failure.  Sanitizer builds are
+ * several times slower, hence the generous bound.
+ */
+#define UT_TIMEOUT	600
+__attribute__((constructor)) static void
+ut_watchdog(void)
+{
+	(void)alarm(UT_TIMEOUT);
+}
+
 /* A fresh directory under $TMPDIR (or /tmp); aborts the test on failure. */
 static inline void
 ut_tmpdir(char *out, size_t outsz)
@@ -35,8 +48,17 @@ ut_rmtree(const char *dir)
 {
 	char cmd[4200];
 
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", dir);
+	(void)snprintf(cmd, sizeof(cmd), "chmod -R u+rwx -- '%s' 2>/dev/null; "
+	    "rm -rf -- '%s'", dir, dir);
 	assert_int_equal(system(cmd), 0);
+}
+
+/* dir/name into out; returns out. */
+static inline char *
+ut_path(char *out, size_t outsz, const char *dir, const char *name)
+{
+	assert_true((size_t)snprintf(out, outsz, "%s/%s", dir, name) < outsz);
+	return out;
 }
 
 /* Write n bytes to dir/name (created or truncated). */
@@ -46,10 +68,69 @@ ut_write(const char *dir, const char *name, const void *p, size_t n)
 	char path[4200];
 	FILE *fp;
 
-	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	(void)ut_path(path, sizeof(path), dir, name);
 	assert_non_null(fp = fopen(path, "wb"));
 	assert_int_equal(fwrite(p, 1, n, fp), n);
 	assert_int_equal(fclose(fp), 0);
+}
+
+/* Run a shell command built from fmt; it must exit 0. */
+__attribute__((__format__(printf, 1, 2))) static inline void
+ut_sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	assert_true((size_t)vsnprintf(cmd, sizeof(cmd), fmt, ap) < sizeof(cmd));
+	va_end(ap);
+	if ((rc = system(cmd)) != 0)
+		fail_msg("'%s' exited %d", cmd, rc);
+}
+
+/*
+ * The first line (without its newline) that a shell command prints: how
+ * tests get an independent answer from another program (sha256sum ...).
+ */
+__attribute__((__format__(printf, 3, 4))) static inline void
+ut_sh_line(char *out, size_t outsz, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	FILE *fp;
+
+	va_start(ap, fmt);
+	assert_true((size_t)vsnprintf(cmd, sizeof(cmd), fmt, ap) < sizeof(cmd));
+	va_end(ap);
+	assert_non_null(fp = popen(cmd, "r"));
+	if (fgets(out, (int)outsz, fp) == NULL)
+		out[0] = '\0';
+	if (pclose(fp) != 0)
+		fail_msg("'%s' failed", cmd);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* Deterministic pseudo-random bytes (xorshift32), so failures repeat. */
+static inline uint32_t
+ut_rand(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static inline void
+ut_fill(void *p, size_t n, uint32_t seed)
+{
+	unsigned char *b = p;
+	size_t i;
+
+	if (seed == 0)
+		seed = 1;
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)(ut_rand(&seed) >> 11);
 }
 
 #endif
