@@ -10,6 +10,7 @@ libjansson-dev libewf-dev libarchive-dev libcmocka-dev
 bats jq mandoc file bsdextrautils busybox-static
 hashdeep sleuthkit yara ewf-tools
 e2fsprogs dosfstools mtools ntfs-3g fdisk util-linux
+xfsprogs btrfs-progs exfatprogs genisoimage qemu-utils
 "
 
 missing=
