@@ -8,9 +8,9 @@ include config.mk
 B       ?= build
 TOOLS    = ir-walk
 MODULES  = error buf io hash file src walk magic content hashset rec case \
-	   progress pool version img fs
+	   progress pool version img fs fsfile worker
 LIBOBJ   = $(MODULES:%=$(B)/libir/%.o)
-TOOLOBJ  = $(B)/tools/tool.o
+TOOLOBJ  = $(B)/tools/tool.o $(B)/tools/image.o
 UNITS    = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 HEADERS  = $(wildcard include/ir/*.h) include/ir.h
@@ -26,14 +26,14 @@ $(DEPSOK): scripts/deps.sh
 deps:
 	sh scripts/deps.sh
 
-$(B)/libir/%.o: libir/%.c libir/ir_private.h $(HEADERS) | $(DEPSOK)
+$(B)/libir/%.o: libir/%.c $(wildcard libir/*.h) $(HEADERS) | $(DEPSOK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
 
 $(B)/libir.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(B)/tools/%.o: tools/%.c tools/tool.h $(HEADERS) | $(DEPSOK)
+$(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) $(HEADERS) | $(DEPSOK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -52,7 +52,7 @@ unit: $(UNITS:%=$(B)/tests/unit/%)
 
 # libFuzzer harnesses, always with clang and the sanitizers.
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-build/fuzz/%: tests/fuzz/fuzz_%.c $(MODULES:%=libir/%.c) libir/ir_private.h $(HEADERS) | $(DEPSOK)
+build/fuzz/%: tests/fuzz/fuzz_%.c $(MODULES:%=libir/%.c) $(wildcard libir/*.h) $(HEADERS) | $(DEPSOK)
 	@mkdir -p $(@D)
 	clang -std=gnu11 $(IR_CPPFLAGS) $(filter-out -Wno-format-truncation,$(WARN)) $(FUZZ_CFLAGS) $(DEP_CFLAGS) \
 	    -o $@ $< $(MODULES:%=libir/%.c) $(DEP_LIBS)
@@ -72,12 +72,13 @@ check: $(DEPSOK)
 
 # The USB kit: static binaries, the magic database, a launcher.
 KIT_CFLAGS = -O2 -g0
+KIT_TOOLOBJ = build/kit/tools/tool.o build/kit/tools/image.o
 # libmagic's default compiled database: the one libmagic.a reads.
 KIT_MAGIC  = /usr/share/misc/magic.mgc
 KIT_TSK_A  = $(shell $(CC) -print-file-name=libtsk.a)
 kit: $(DEPSOK)
 	$(MAKE) B=build/kit CFLAGS="$(KIT_CFLAGS)" build/kit/libir.a \
-	    $(TOOLS:%=build/kit/tools/%.o) build/kit/tools/tool.o
+	    $(TOOLS:%=build/kit/tools/%.o) $(KIT_TOOLOBJ)
 	$(MAKE) kit-link
 # Pull in image, file system and YARA code now, so the kit is known to
 # link whole before any tool calls it (libtsk's AFF support is the stub).
@@ -106,13 +107,13 @@ kit-link: build/kit/afflib_stub.o
 	    exit 1; }
 	@# None of our objects needs NSS or dlopen at run time.
 	! nm -u build/kit/libir.a $(TOOLS:%=build/kit/tools/%.o) \
-	    build/kit/tools/tool.o | awk '{ print $$2 }' | \
+	    $(KIT_TOOLOBJ) | awk '{ print $$2 }' | \
 	    grep -E '^($(subst $(KIT_SP),|,$(strip $(KIT_NSS))))' || \
 	    { echo "kit: our code calls the above: not in a static binary" >&2; \
 	    exit 1; }
 	@# All of libtsk.a and libyara.a resolves (a throw-away link).
 	$(CC) -static -o build/kit/whole.out $(firstword \
-	    $(TOOLS:%=build/kit/tools/%.o)) build/kit/tools/tool.o \
+	    $(TOOLS:%=build/kit/tools/%.o)) $(KIT_TOOLOBJ) \
 	    build/kit/libir.a build/kit/afflib_stub.o -Wl,--whole-archive \
 	    -ltsk -lyara -Wl,--no-whole-archive $(STATIC_LIBS) \
 	    2>build/kit/whole.log || { cat build/kit/whole.log >&2; exit 1; }
@@ -121,7 +122,7 @@ kit-link: build/kit/afflib_stub.o
 	mkdir -p kit/bin kit/share
 	for t in $(TOOLS); do \
 	    $(CC) -static -o kit/bin/$$t build/kit/tools/$$t.o \
-	    build/kit/tools/tool.o build/kit/libir.a build/kit/afflib_stub.o \
+	    $(KIT_TOOLOBJ) build/kit/libir.a build/kit/afflib_stub.o \
 	    $(KIT_LINK_ALL) $(STATIC_LIBS) 2>build/kit/link.log; rc=$$?; \
 	    cat build/kit/link.log >&2; [ $$rc -eq 0 ] || exit 1; \
 	    if grep -o "warning: Using '[a-z_0-9]*'" build/kit/link.log | \

@@ -18,6 +18,7 @@
 #include "ir/pool.h"
 #include "ir/img.h"
 #include "ir/fs.h"
+#include "ir/worker.h"
 #include "ir/version.h"
 
 #endif

@@ -97,39 +97,74 @@ same_time(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
-int
-ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
-    uint64_t *nread)
+/* Where content comes from: an open file, or a reader (an image's file). */
+struct content_src {
+	int			 fd;
+	ir_content_read_fn	 fn;
+	void			*arg;
+	uint64_t		 off;
+};
+
+/* Fill c->buf as far as the source goes; -1 with what[] on failure. */
+static ssize_t
+source_read(struct content_src *s, unsigned char *buf, size_t n,
+    char *what, size_t whatsz, int *err)
+{
+	struct ir_err e;
+	size_t got, total = 0;
+
+	*err = 0;
+	if (s->fn == NULL) {
+		ssize_t r = ir_read_full(s->fd, buf, n);
+
+		if (r < 0) {
+			*err = errno;
+			(void)snprintf(what, whatsz, "read error at byte %llu",
+			    (unsigned long long)s->off);
+		} else
+			s->off += (uint64_t)r;
+		return r;
+	}
+	while (total < n) {
+		if (s->fn(s->arg, s->off, buf + total, n - total, &got, &e) !=
+		    IR_OK) {
+			(void)snprintf(what, whatsz, "%s", e.msg);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		total += got;
+		s->off += got;
+	}
+	return (ssize_t)total;
+}
+
+/*
+ * One pass over the content: the first chunk to libmagic, every chunk to
+ * the digests.  *total gets the bytes read.
+ */
+static int
+digest(struct ir_content *c, struct content_src *src, uint64_t size,
+    struct ir_file *f, uint64_t *totalp)
 {
 	struct ir_hash *h = c->hash;
 	struct ir_err e;
-	struct stat before, after;
 	uint64_t total = 0;
 	ssize_t n;
-	int typed = !c->opts.type;
+	int typed = !c->opts.type, err;
+	char what[300];
 
-	*nread = 0;
-	if (fstat(fd, &before) != 0)
-		return fail(f, "cannot examine open file", errno);
-	if (c->opts.max_size != 0 && (uint64_t)before.st_size > c->opts.max_size) {
-		f->skipped = "larger than max-size";
-		return IR_OK;
-	}
-	if (h != NULL && (uint64_t)before.st_size >= PARALLEL_FROM &&
+	*totalp = 0;
+	if (h != NULL && size >= PARALLEL_FROM &&
 	    (c->phash != NULL || ir_hash_new(&c->phash, c->opts.algs,
 	    IR_HASH_PARALLEL, &e) == IR_OK))
 		h = c->phash;
 	if (h != NULL && ir_hash_reset(h, &e) != IR_OK)
 		return fail(f, e.msg, 0);
 	for (;;) {
-		n = ir_read_full(fd, c->buf, CHUNK);
-		if (n < 0) {
-			char what[96];
-
-			(void)snprintf(what, sizeof(what),
-			    "read error at byte %llu", (unsigned long long)total);
-			return fail(f, what, errno);
-		}
+		n = source_read(src, c->buf, CHUNK, what, sizeof(what), &err);
+		if (n < 0)
+			return fail(f, what, err);
 		if (!typed) {
 			/* The first chunk (or the whole file) is enough. */
 			size_t k = (size_t)n < MAGIC_BYTES ? (size_t)n : MAGIC_BYTES;
@@ -157,9 +192,52 @@ ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
 		if ((size_t)n < CHUNK)
 			break;
 	}
-	*nread = total;
+	*totalp = total;
 	if (h != NULL && ir_hash_final(h, &f->digest, &e) != IR_OK)
 		return fail(f, e.msg, 0);
+	return IR_OK;
+}
+
+int
+ir_content_reader(struct ir_content *c, ir_content_read_fn fn, void *arg,
+    uint64_t size, struct ir_file *f, uint64_t *nread)
+{
+	struct content_src src = { -1, fn, arg, 0 };
+	int rc;
+
+	*nread = 0;
+	if (c->opts.max_size != 0 && size > c->opts.max_size) {
+		f->skipped = "larger than max-size";
+		return IR_OK;
+	}
+	rc = digest(c, &src, size, f, nread);
+	if (rc == IR_OK && c->hash != NULL && *nread != size)
+		return fail(f, "content ended before the size the file "
+		    "system gives", 0);
+	return rc;
+}
+
+int
+ir_content_file(struct ir_content *c, int fd, struct ir_file *f,
+    uint64_t *nread)
+{
+	struct content_src src = { fd, NULL, NULL, 0 };
+	const struct ir_hash *h = c->hash;
+	struct stat before, after;
+	uint64_t total = 0;
+	int rc;
+
+	*nread = 0;
+	if (fstat(fd, &before) != 0)
+		return fail(f, "cannot examine open file", errno);
+	if (c->opts.max_size != 0 && (uint64_t)before.st_size > c->opts.max_size) {
+		f->skipped = "larger than max-size";
+		return IR_OK;
+	}
+	if ((rc = digest(c, &src, (uint64_t)before.st_size, f, &total)) !=
+	    IR_OK)
+		return rc;
+	*nread = total;
 	/* Written to while we read it: the digest is of no single version. */
 	if (fstat(fd, &after) == 0 &&
 	    (after.st_size != before.st_size ||

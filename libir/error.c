@@ -16,6 +16,7 @@ static const char *const names[] = {
 	[IR_EINVAL] = "invalid argument",
 	[IR_EDEP] = "library failure",
 	[IR_EINTR] = "interrupted",
+	[IR_ENOENT] = "not found",
 };
 
 const char *

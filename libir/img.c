@@ -1,8 +1,10 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tsk/libtsk.h>
 
@@ -133,4 +135,64 @@ struct TSK_IMG_INFO *
 ir__img_tsk(struct ir_img *img)
 {
 	return img->tsk;
+}
+
+struct probe {
+	size_t		 off;
+	const char	*magic;
+	size_t		 len;
+};
+
+/* Containers, partition tables and file systems, at their offsets. */
+static const struct probe probes[] = {
+	{ 0,		"EVF\x09\x0d\x0a\xff\x00",	8 },	/* E01 */
+	{ 0,		"KDMV",				4 },	/* VMDK */
+	{ 0,		"# Disk DescriptorFile",	21 },
+	{ 0,		"conectix",			8 },	/* VHD */
+	{ 510,		"\x55\xaa",			2 },	/* DOS, FAT, NTFS */
+	{ 512,		"EFI PART",			8 },	/* GPT */
+	{ 1080,		"\x53\xef",			2 },	/* ext2/3/4 */
+	{ 1024,		"H+",				2 },	/* HFS+ */
+	{ 1024,		"HX",				2 },
+	{ 32769,	"CD001",			5 },	/* ISO 9660 */
+	{ 0,		"XFSB",				4 },
+	{ 0x10040,	"_BHRfS_M",			8 },
+	{ 0x200,	"LABELONE",			8 },
+	{ 0,		"LUKS\xba\xbe",		6 },
+	{ 0,		NULL,				0 },
+};
+
+int
+ir_img_probe(const char *path)
+{
+	unsigned char buf[0x10048];
+	const char *dot;
+	struct stat st;
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (S_ISBLK(st.st_mode))
+		return 1;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	/* The first segment of a split raw image: disk.001, disk.aa ... */
+	if ((dot = strrchr(path, '.')) != NULL &&
+	    (strcmp(dot, ".001") == 0 || strcmp(dot, ".000") == 0 ||
+	    strcmp(dot, ".aa") == 0 || strcmp(dot, ".E01") == 0 ||
+	    strcmp(dot, ".vmdk") == 0 || strcmp(dot, ".vhd") == 0))
+		return 1;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK)) < 0)
+		return 0;
+	n = pread(fd, buf, sizeof(buf), 0);
+	(void)close(fd);
+	for (i = 0; n > 0 && probes[i].magic != NULL; i++)
+		if (probes[i].off + probes[i].len <= (size_t)n &&
+		    memcmp(buf + probes[i].off, probes[i].magic,
+		    probes[i].len) == 0)
+			return 1;
+	return 0;
 }

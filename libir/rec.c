@@ -306,6 +306,46 @@ csv_value(struct ir_buf *b, const struct ir_field *f, struct ir_err *e)
 }
 
 static int
+csv_header(struct ir_writer *w, struct ir_err *e)
+{
+	struct ir_buf *b = &w->line;
+	size_t i;
+	int rc = IR_OK;
+
+	for (i = 0; rc == IR_OK && i < w->ncols; i++) {
+		if (i > 0)
+			rc = ir_buf_addch(b, ',', e);
+		if (rc == IR_OK)
+			rc = ir_buf_addstr(b, w->columns[i], e);
+	}
+	if (rc == IR_OK)
+		rc = ir_buf_addch(b, '\n', e);
+	w->header_done = 1;
+	return rc;
+}
+
+int
+ir_writer_begin(struct ir_writer *w, struct ir_err *e)
+{
+	int rc;
+
+	if (w->fmt != IR_FMT_CSV || w->header_done)
+		return IR_OK;
+	ir_buf_reset(&w->line);
+	if ((rc = csv_header(w, e)) != IR_OK)
+		return rc;
+	if (fwrite(w->line.buf, 1, w->line.len, w->fp) != w->line.len)
+		return ir_err_set(e, IR_EIO, errno, "cannot write output");
+	return IR_OK;
+}
+
+void
+ir_writer_continue(struct ir_writer *w)
+{
+	w->header_done = 1;
+}
+
+static int
 csv_record(struct ir_writer *w, const struct ir_field *f, size_t n,
     struct ir_err *e)
 {
@@ -314,17 +354,8 @@ csv_record(struct ir_writer *w, const struct ir_field *f, size_t n,
 	size_t i, kl;
 	int rc = IR_OK;
 
-	if (!w->header_done) {
-		for (i = 0; rc == IR_OK && i < w->ncols; i++) {
-			if (i > 0)
-				rc = ir_buf_addch(b, ',', e);
-			if (rc == IR_OK)
-				rc = ir_buf_addstr(b, w->columns[i], e);
-		}
-		if (rc == IR_OK)
-			rc = ir_buf_addch(b, '\n', e);
-		w->header_done = 1;
-	}
+	if (!w->header_done)
+		rc = csv_header(w, e);
 	for (i = 0; rc == IR_OK && i < w->ncols; i++) {
 		if (i > 0 && (rc = ir_buf_addch(b, ',', e)) != IR_OK)
 			break;
@@ -350,27 +381,53 @@ csv_record(struct ir_writer *w, const struct ir_field *f, size_t n,
 	return rc;
 }
 
-/* TSK's mode string: name type, '/', meta type and permission bits. */
+/*
+ * TSK's mode string: name type, '/', meta type and permission bits; 'v'
+ * and 'V' for libtsk's virtual files and directories; no permissions for
+ * a name whose inode could not be read.
+ */
+static char
+body_type(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:	return 'r';
+	case S_IFDIR:	return 'd';
+	case S_IFLNK:	return 'l';
+	case S_IFCHR:	return 'c';
+	case S_IFBLK:	return 'b';
+	case S_IFIFO:	return 'p';
+	case S_IFSOCK:	return 'h';
+	default:	return '-';
+	}
+}
+
+static char
+kind_type(const char *kind)
+{
+	static const char *const kinds[] = { "reg", "dir", "lnk", "chr",
+	    "blk", "fifo", "sock" };
+	static const char types[] = "rdlcbph";
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return types[i];
+	return '-';
+}
+
 static void
-body_mode(uint32_t mode, char out[13])
+body_mode(uint32_t mode, int virt, int no_meta, const char *name_kind,
+    char out[13])
 {
 	static const char rwx[] = "rwxrwxrwx";
-	char t;
+	char t = body_type(mode);
 	int i;
 
-	switch (mode & S_IFMT) {
-	case S_IFREG:	t = 'r'; break;
-	case S_IFDIR:	t = 'd'; break;
-	case S_IFLNK:	t = 'l'; break;
-	case S_IFCHR:	t = 'c'; break;
-	case S_IFBLK:	t = 'b'; break;
-	case S_IFIFO:	t = 'p'; break;
-	case S_IFSOCK:	t = 'h'; break;
-	default:	t = '-'; break;
-	}
-	out[0] = t;
+	if (virt)
+		t = S_ISDIR(mode) ? 'V' : 'v';
+	out[0] = name_kind != NULL ? kind_type(name_kind) : t;
 	out[1] = '/';
-	out[2] = t;
+	out[2] = no_meta ? '-' : t;
 	for (i = 0; i < 9; i++)
 		out[3 + i] = (mode & (1U << (8 - i))) ? rwx[i] : '-';
 	if (mode & S_ISUID)
@@ -419,6 +476,14 @@ body_u64(const struct ir_field *f, size_t n, const char *key)
 }
 
 static int
+body_bool(const struct ir_field *f, size_t n, const char *key)
+{
+	const struct ir_field *v = find_field(f, n, key);
+
+	return v != NULL && v->type == IR_F_BOOL && v->u;
+}
+
+static int
 body_record(struct ir_writer *w, const struct ir_field *f, size_t n,
     struct ir_err *e)
 {
@@ -438,15 +503,26 @@ body_record(struct ir_writer *w, const struct ir_field *f, size_t n,
 		if ((rc = ir_buf_addstr(b, " -> ", e)) == IR_OK)
 			rc = body_name(b, v->s, v->n, e);
 	}
-	if (rc == IR_OK && (v = find_field(f, n, "deleted")) != NULL && v->u)
-		rc = ir_buf_addstr(b, " (deleted)", e);
+	if (rc == IR_OK && body_bool(f, n, "fname_times"))
+		rc = ir_buf_addstr(b, " ($FILE_NAME)", e);
+	if (rc == IR_OK && body_bool(f, n, "deleted"))
+		rc = ir_buf_addstr(b, body_bool(f, n, "realloc") ?
+		    " (deleted-realloc)" : " (deleted)", e);
 	if ((v = find_field(f, n, "mode")) != NULL && v->type == IR_F_STR)
 		m = (uint32_t)strtoul(v->s, NULL, 8);
-	body_mode(m, mode);
+	v = find_field(f, n, "name_kind");
+	body_mode(m, body_bool(f, n, "virtual"), body_bool(f, n, "no_meta"),
+	    v != NULL && v->type == IR_F_STR ? v->s : NULL, mode);
 	if (rc == IR_OK)
-		rc = ir_buf_addf(b, e, "|%" PRIu64 "|%s|%" PRIu64 "|%" PRIu64
+		rc = ir_buf_addf(b, e, "|%" PRIu64, body_u64(f, n, "inode"));
+	/* NTFS: inode-type-id of the attribute, as fls writes it */
+	if (rc == IR_OK && (v = find_field(f, n, "attr")) != NULL &&
+	    v->type == IR_F_STR && (rc = ir_buf_addch(b, '-', e)) == IR_OK)
+		rc = ir_buf_add(b, v->s, v->n, e);
+	if (rc == IR_OK)
+		rc = ir_buf_addf(b, e, "|%s|%" PRIu64 "|%" PRIu64
 		    "|%" PRIu64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64,
-		    body_u64(f, n, "inode"), mode, body_u64(f, n, "uid"),
+		    mode, body_u64(f, n, "uid"),
 		    body_u64(f, n, "gid"), body_u64(f, n, "size"),
 		    body_time(f, n, "atime"), body_time(f, n, "mtime"),
 		    body_time(f, n, "ctime"), body_time(f, n, "crtime"));
@@ -498,7 +574,9 @@ const char *const ir_file_columns[] = {
 	"type", "source", "path", "path_hex", "kind", "inode", "size", "mode",
 	"uid", "gid", "nlink", "mtime", "atime", "ctime", "crtime", "deleted",
 	"link", "link_hex", "md5", "sha1", "sha256", "mime", "mime_mismatch",
-	"known", "known_note", "changed", "skipped", "error", NULL
+	"known", "known_note", "changed", "skipped", "error", "fstype", "part",
+	"part_start", "stream", "attr", "fname_times", "realloc", "virtual",
+	"no_meta", "name_kind", "partial", "recovered", NULL
 };
 
 size_t
@@ -548,5 +626,35 @@ ir_file_fields(const struct ir_file *fi, struct ir_field *f,
 		f[n++] = IR_FSTR("skipped", fi->skipped);
 	if (fi->error[0] != '\0')
 		f[n++] = IR_FSTR("error", fi->error);
+	if (fi->fstype == NULL)
+		return n;
+	f[n++] = IR_FSTR("fstype", fi->fstype);
+	if (fi->part >= 0) {
+		f[n++] = IR_FU64("part", (uint64_t)fi->part);
+		f[n++] = IR_FU64("part_start", fi->part_start);
+	}
+	if (fi->stream != NULL)
+		f[n++] = IR_FSTR("stream", fi->stream);
+	if (fi->attr_type != 0) {
+		(void)snprintf(scratch[4], sizeof(scratch[4]), "%" PRIu32 "-%u",
+		    fi->attr_type, (unsigned)fi->attr_id);
+		f[n++] = IR_FSTR("attr", scratch[4]);
+	}
+	if (fi->fname_times)
+		f[n++] = IR_FBOOL("fname_times", 1);
+	if (fi->realloc)
+		f[n++] = IR_FBOOL("realloc", 1);
+	if (fi->virt)
+		f[n++] = IR_FBOOL("virtual", 1);
+	if (fi->no_meta)
+		f[n++] = IR_FBOOL("no_meta", 1);
+	if (fi->name_untyped)
+		f[n++] = IR_FSTR("name_kind", "?");
+	else if (fi->name_type != 0)
+		f[n++] = IR_FSTR("name_kind", ir_file_kind(fi->name_type));
+	if (fi->partial) {
+		f[n++] = IR_FBOOL("partial", 1);
+		f[n++] = IR_FU64("recovered", fi->recovered);
+	}
 	return n;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "image.h"
 #include "tool.h"
 
 struct job {
@@ -38,6 +39,8 @@ struct walker {
 	unsigned long		 nerrors, nbad, nmismatch;
 	int			 output_failed;
 	struct ir_err		 werr;
+	struct ir_content	*content;	/* image files, in the worker */
+	const char		*source;
 };
 
 static const struct option longopts[] = {
@@ -57,6 +60,11 @@ static const struct option longopts[] = {
 	{ "case-id",		required_argument,	NULL, 'I' },
 	{ "examiner",		required_argument,	NULL, 'E' },
 	{ "magic",		required_argument,	NULL, 'M' },
+	{ "image",		no_argument,		NULL, 'i' },
+	{ "live",		no_argument,		NULL, 'L' },
+	{ "image-type",		required_argument,	NULL, 'T' },
+	{ "deleted-only",	no_argument,		NULL, 'd' },
+	{ "partition",		required_argument,	NULL, 'P' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -70,8 +78,10 @@ usage(int status)
 "usage: %s [-0tx] [-c alg[,alg...]] [-f format] [-j jobs] [-o file]\n"
 "               [--known-good file] [--known-bad file] [--max-size size]\n"
 "               [--max-depth n] [--case dir [--case-id id] [--examiner name]]\n"
-"               [--magic file] path ...\n"
-"Write one record per file system object under each path.\n"
+"               [--magic file] [--image | --live] [--image-type type]\n"
+"               [--deleted-only] [--partition n] path ...\n"
+"Write one record per file system object under each path; for a disk\n"
+"image or device, per file of each of its file systems, deleted ones too.\n"
 "  -0, --null             read NUL-separated paths from stdin, not arguments\n"
 "  -c, --hash LIST        hash content: md5, sha1, sha256 (comma-separated)\n"
 "  -t, --type             add the libmagic type; flag executables named as\n"
@@ -85,6 +95,11 @@ usage(int status)
 "      --max-size SIZE    do not read files larger than SIZE (10M, 2G)\n"
 "      --max-depth N      do not descend more than N levels\n"
 "      --case DIR         write into case DIR and log it in its custody chain\n"
+"      --image, --live    treat every path as an image / as a live tree\n"
+"                         (default: devices and image files are images)\n"
+"      --image-type TYPE  raw, ewf, vmdk or vhd (default: detected)\n"
+"      --deleted-only     images: only deleted files\n"
+"      --partition N      images: only partition N (numbered as by mmls)\n"
 "Exit: 0 done, 1 found (known-bad, mismatch), 2 usage, 3 incomplete.\n",
 	    tool_progname());
 	exit(status);
@@ -127,6 +142,76 @@ job_work(void *arg, void *tctx)
 	j->fd = -1;
 }
 
+/* Known-hash lists: bad wins over good. */
+static void
+verdict(const struct walker *wk, struct ir_file *fi)
+{
+	const char *note;
+
+	if (fi->digest.algs == 0)
+		return;
+	if (wk->bad != NULL && ir_hashset_match(wk->bad, &fi->digest, &note)) {
+		fi->known = IR_KNOWN_BAD;
+		fi->known_note = note;
+	} else if (wk->good != NULL &&
+	    ir_hashset_match(wk->good, &fi->digest, &note)) {
+		fi->known = IR_KNOWN_GOOD;
+		fi->known_note = note;
+	}
+}
+
+static int
+fs_reader(void *arg, uint64_t off, void *buf, size_t n, size_t *got,
+    struct ir_err *e)
+{
+	return ir_fs_read(arg, off, buf, n, got, e);
+}
+
+/*
+ * In an image's worker: one file's record.  A deleted file is hashed as
+ * libtsk gives it back; when some of it is known lost, partial says so.
+ */
+static int
+image_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
+{
+	struct walker *wk = arg;
+	struct ir_file fi = *ent->file;
+	struct ir_field f[IR_FILE_MAXFIELDS];
+	char scratch[IR_FILE_SCRATCH][IR_HASH_MAXLEN * 2 + 1];
+	struct ir_err e;
+	uint64_t nread = 0, recov;
+	int bits = 0;
+
+	if (tool_stop)
+		return IMG_STOPPED;
+	fi.source = wk->source;
+	if (S_ISREG(fi.mode) && !fi.virt && !fi.fname_times &&
+	    wk->content != NULL) {
+		recov = fi.deleted ? ir_fs_recoverable(ent->fh) : fi.size;
+		if (fi.size > 0 && recov == 0)
+			fi.skipped = "content not recoverable";
+		else {
+			if (recov < fi.size) {
+				fi.partial = 1;
+				fi.recovered = recov;
+			}
+			(void)ir_content_reader(wk->content, fs_reader,
+			    ent->fh, fi.size, &fi, &nread);
+		}
+	}
+	verdict(wk, &fi);
+	if (fi.known == IR_KNOWN_BAD || fi.mime_mismatch)
+		bits |= IMG_FOUND;
+	if (fi.error[0] != '\0')
+		bits |= IMG_INCOMPLETE;
+	if (ir_writer_record(w, f, ir_file_fields(&fi, f, scratch), &e) !=
+	    IR_OK)
+		return -1;
+	if (ir_progress_add(&wk->prog, 1, nread))
+		tool_progress(&wk->prog, "objects", 0);
+	return bits;
+}
+
 /* Submitting thread, in walk order: verdicts, then the record. */
 static int
 job_done(void *arg, void *warg, struct ir_err *e)
@@ -135,22 +220,12 @@ job_done(void *arg, void *warg, struct ir_err *e)
 	struct walker *wk = warg;
 	struct ir_field f[IR_FILE_MAXFIELDS];
 	char scratch[IR_FILE_SCRATCH][IR_HASH_MAXLEN * 2 + 1];
-	const char *note;
 	size_t n;
 	int rc;
 
-	if (j->f.digest.algs != 0) {
-		if (wk->bad != NULL &&
-		    ir_hashset_match(wk->bad, &j->f.digest, &note)) {
-			j->f.known = IR_KNOWN_BAD;
-			j->f.known_note = note;
-			wk->nbad++;
-		} else if (wk->good != NULL &&
-		    ir_hashset_match(wk->good, &j->f.digest, &note)) {
-			j->f.known = IR_KNOWN_GOOD;
-			j->f.known_note = note;
-		}
-	}
+	verdict(wk, &j->f);
+	if (j->f.known == IR_KNOWN_BAD)
+		wk->nbad++;
 	if (j->f.mime_mismatch)
 		wk->nmismatch++;
 	if (j->f.error[0] != '\0')
@@ -283,12 +358,15 @@ main(int argc, char *argv[])
 	unsigned long nerr;
 	uint64_t v;
 	int ngood = 0, nbad = 0, null = 0, jobs = 0, ch, status = IR_EXIT_OK;
-	int rc, k, complete = 1, fd;
+	int rc, k, complete = 1, fd, mode = 0, bits;
+	struct image_walk iw;
 	FILE *out = stdout;
 
 	tool_setprogname(argv[0]);
 	memset(&wk, 0, sizeof(wk));
 	memset(&wo, 0, sizeof(wo));
+	memset(&iw, 0, sizeof(iw));
+	iw.opts.partition = -1;
 	while ((ch = getopt_long(argc, argv, "0c:f:hj:o:tx", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -351,6 +429,24 @@ main(int argc, char *argv[])
 			break;
 		case 'M':
 			magic_db = optarg;
+			break;
+		case 'i':
+		case 'L':
+			if (mode != 0 && mode != ch)
+				tool_usage_error("--image and --live exclude "
+				    "each other");
+			mode = ch;
+			break;
+		case 'T':
+			iw.type = optarg;
+			break;
+		case 'd':
+			iw.opts.flags |= IR_FS_DELETED_ONLY;
+			break;
+		case 'P':
+			if (tool_parse_size(optarg, &v) != 0 || v > 10000)
+				tool_usage_error("bad --partition '%s'", optarg);
+			iw.opts.partition = (int)v;
 			break;
 		case 'V':
 			tool_version();
@@ -422,7 +518,39 @@ main(int argc, char *argv[])
 	ir_progress_init(&wk.prog, 0);
 
 	wo.stop = &tool_stop;
+	iw.fmt = fmt;
+	iw.on_file = image_file;
+	iw.arg = &wk;
+	iw.opts.stop = &tool_stop;
+	wk.content = ir_content_wanted(&wk.copts) ? tctx[0] : NULL;
 	for (i = 0; i < npaths && !wk.output_failed; i++) {
+		if (mode == 'i' || (mode != 'L' && ir_img_probe(paths[i]))) {
+			/* Records so far go out before the worker's. */
+			while (ir_pool_drain(wk.pool, &wk.werr) != IR_OK)
+				wk.output_failed = 1;
+			if (wk.output_failed)
+				break;
+			iw.path = iw.source = wk.source = paths[i];
+			bits = image_walk(&iw, wk.w, out);
+			if (bits & IMG_FOUND)
+				wk.nbad++;
+			if (bits & (IMG_INCOMPLETE | IMG_FAILED))
+				complete = 0;
+			if ((bits & IMG_STOPPED) || tool_stop) {
+				tool_warnx("interrupted: output is incomplete");
+				complete = 0;
+				break;
+			}
+			continue;
+		}
+		if (iw.type != NULL || iw.opts.partition >= 0 ||
+		    (iw.opts.flags & IR_FS_DELETED_ONLY)) {
+			tool_warnx("%s: not a disk image; --image-type, "
+			    "--partition and --deleted-only apply to images "
+			    "only", paths[i]);
+			complete = 0;
+			continue;
+		}
 		rc = ir_walk_tree(paths[i], &wo, on_entry, &wk, &nerr, &e);
 		while (ir_pool_drain(wk.pool, &wk.werr) != IR_OK)
 			wk.output_failed = 1;	/* drain on: free every job */

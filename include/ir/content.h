@@ -7,6 +7,7 @@
 #define IR_CONTENT_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ir_err;
@@ -31,6 +32,15 @@ void	 ir_content_free(struct ir_content *);
  */
 int	 ir_content_file(struct ir_content *, int fd, struct ir_file *f,
 	    uint64_t *nread);
+/*
+ * The same from a reader instead of a file descriptor (a file inside an
+ * image): fn fills buf from offset off, *got == 0 at the end.  size is
+ * what the file system says; content ending early is an error.
+ */
+typedef int	(*ir_content_read_fn)(void *arg, uint64_t off, void *buf,
+		    size_t n, size_t *got, struct ir_err *);
+int	 ir_content_reader(struct ir_content *, ir_content_read_fn fn,
+	    void *arg, uint64_t size, struct ir_file *f, uint64_t *nread);
 /*
  * While *stop is non-zero, ir_content_file gives up (f->error set, no
  * digest): SIGINT must not wait for a huge file.  NULL: never.

@@ -17,6 +17,7 @@ enum ir_code {
 	IR_EINVAL,	/* caller misuse: bad argument, name or state */
 	IR_EDEP,	/* a dependency (libcrypto, libmagic, ...) failed */
 	IR_EINTR,	/* stopped on request (signal); output incomplete */
+	IR_ENOENT,	/* the thing asked for is not there */
 };
 
 struct ir_err {

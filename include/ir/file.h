@@ -40,6 +40,23 @@ struct ir_file {
 	int		 deleted;
 	int		 depth;		/* 0 for the operand itself */
 
+	/* Files of images only: fstype is NULL on live trees. */
+	const char	*fstype;	/* "ext4", "ntfs" ... */
+	int		 part;		/* partition index; -1: none */
+	uint64_t	 part_start;	/* its first sector */
+	const char	*stream;	/* NTFS named stream, else NULL */
+	uint32_t	 attr_type;	/* NTFS attribute (128 $DATA ...); 0: none */
+	uint16_t	 attr_id;
+	int		 fname_times;	/* times of $FILE_NAME, not $STD_INFO */
+	int		 realloc;	/* name deleted, its inode in use again */
+	int		 no_meta;	/* a name whose inode is unreadable */
+	int		 virt;		/* libtsk's virtual file ($MBR, $FAT1 ...) */
+	uint32_t	 name_type;	/* S_IFMT the directory entry gives, when
+					   not that of the inode; 0: same */
+	int		 name_untyped;	/* the entry gives no type at all */
+	int		 partial;	/* content only partly recoverable */
+	uint64_t	 recovered;	/* bytes recoverable, when partial */
+
 	/* Filled by content work; zero when not asked for. */
 	struct ir_digest digest;	/* digest.algs == 0: not hashed */
 	char		 mime[96];	/* "" when not typed */

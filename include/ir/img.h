@@ -31,4 +31,12 @@ const char *ir_img_segment(const struct ir_img *, int i);
 int	 ir_img_read(struct ir_img *, void *buf, size_t n, uint64_t off,
 	    size_t *got, struct ir_err *);
 
+/*
+ * Does path look like a disk image rather than an ordinary file?  A block
+ * device, an E01/VMDK/VHD container, a split raw first segment, or raw
+ * bytes with a partition table or a file system signature.  Reads a few
+ * sectors with the evidence open flags; parses nothing.
+ */
+int	 ir_img_probe(const char *path);
+
 #endif

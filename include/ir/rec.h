@@ -66,6 +66,10 @@ int	 ir_writer_open(struct ir_writer **, enum ir_format, FILE *fp,
 	    const char *const *columns, struct ir_err *);
 int	 ir_writer_record(struct ir_writer *, const struct ir_field *,
 	    size_t nfields, struct ir_err *);
+/* Write the CSV header now (no-op for other formats or when done). */
+int	 ir_writer_begin(struct ir_writer *, struct ir_err *);
+/* This writer continues a stream whose header another one wrote. */
+void	 ir_writer_continue(struct ir_writer *);
 /* Flush and free; reports any write error seen on fp. */
 int	 ir_writer_close(struct ir_writer *, struct ir_err *);
 
@@ -76,8 +80,8 @@ struct ir_buf;
 int	 ir_json_quote(struct ir_buf *, const void *s, size_t n, struct ir_err *);
 
 /* The shared fields of a file record; returns how many were put in f. */
-#define IR_FILE_MAXFIELDS	32
-#define IR_FILE_SCRATCH		4
+#define IR_FILE_MAXFIELDS	48
+#define IR_FILE_SCRATCH		5
 size_t	 ir_file_fields(const struct ir_file *, struct ir_field *f,
 	    char scratch[IR_FILE_SCRATCH][IR_HASH_MAXLEN * 2 + 1]);
 /* The CSV columns of a file record, NULL-terminated. */

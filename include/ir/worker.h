@@ -1,0 +1,31 @@
+/*
+ * worker: run a parser that may crash (libtsk on a hostile image) in a
+ * child process.  The child writes newline-terminated records to a pipe;
+ * the parent passes on only complete lines, so a child that dies part way
+ * leaves valid output behind, and says how it ended.
+ *
+ * The caller flushes its stdio before ir_worker_run and must not have
+ * other threads holding locks the child could need.
+ */
+#ifndef IR_WORKER_H
+#define IR_WORKER_H
+
+#include <stddef.h>
+
+struct ir_err;
+
+struct ir_worker_end {
+	int	 status;	/* the child's exit status, when exited */
+	int	 signal;	/* the signal that killed it, else 0 */
+	int	 torn;		/* an unterminated last line was dropped */
+};
+
+/* Child side: write records to fd; the return value is its exit status. */
+typedef int	(*ir_worker_fn)(int fd, void *arg);
+/* Parent side: complete lines, in order; non-zero stops the relay. */
+typedef int	(*ir_worker_sink)(const char *buf, size_t n, void *arg);
+
+int	 ir_worker_run(ir_worker_fn fn, void *arg, ir_worker_sink sink,
+	    void *sink_arg, struct ir_worker_end *, struct ir_err *);
+
+#endif
