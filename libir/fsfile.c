@@ -124,6 +124,7 @@ ir_fs_read(struct ir_fs_file *fh, uint64_t off, void *buf, size_t n,
     size_t *got, struct ir_err *e)
 {
 	uint64_t size = fh->file.size;
+	const TSK_FS_ATTR *a;
 	ssize_t r;
 
 	*got = 0;
@@ -152,6 +153,15 @@ ir_fs_read(struct ir_fs_file *fh, uint64_t off, void *buf, size_t n,
 		    (unsigned long long)off);
 		return ir__err_from_tsk(e, IR_EIO, what);
 	}
+	/* Past NTFS's initialized size a stream reads as zeros. */
+	if (r == 0 && (a = fh->attr != NULL ? fh->attr :
+	    tsk_fs_file_attr_get(fh->tf)) != NULL &&
+	    (a->flags & TSK_FS_ATTR_NONRES) &&
+	    off >= (uint64_t)a->nrd.initsize) {
+		memset(buf, 0, n);
+		r = (ssize_t)n;
+	}
+	tsk_error_reset();
 	*got = (size_t)r;
 	return IR_OK;
 }
