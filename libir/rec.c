@@ -459,28 +459,94 @@ body_name(struct ir_buf *b, const char *s, size_t n, struct ir_err *e)
 	return IR_OK;
 }
 
-static int64_t
-body_time(const struct ir_field *f, size_t n, const char *key)
+
+
+
+/* The fields a bodyfile line needs, gathered in one pass. */
+struct body {
+	const struct ir_field	*md5, *path, *link, *attr, *name_kind;
+	uint32_t		 mode;
+	uint64_t		 inode, uid, gid, size;
+	int64_t			 atime, mtime, ctime, crtime;
+	int			 deleted, realloc, fname, virt, no_meta;
+};
+
+static void
+body_take(struct body *bd, const struct ir_field *v)
 {
-	const struct ir_field *v = find_field(f, n, key);
+	const char *k = v->key;
+	int64_t t = v->type == IR_F_TIME && v->t.valid ? v->t.sec : 0;
+	int yes = v->type == IR_F_BOOL && v->u;
 
-	return v != NULL && v->type == IR_F_TIME && v->t.valid ? v->t.sec : 0;
-}
-
-static uint64_t
-body_u64(const struct ir_field *f, size_t n, const char *key)
-{
-	const struct ir_field *v = find_field(f, n, key);
-
-	return v != NULL && v->type == IR_F_U64 ? v->u : 0;
-}
-
-static int
-body_bool(const struct ir_field *f, size_t n, const char *key)
-{
-	const struct ir_field *v = find_field(f, n, key);
-
-	return v != NULL && v->type == IR_F_BOOL && v->u;
+	/* First letter, then the name: records have some thirty fields. */
+	switch (k[0]) {
+	case 'a':
+		if (strcmp(k, "atime") == 0)
+			bd->atime = t;
+		else if (strcmp(k, "attr") == 0 && v->type == IR_F_STR)
+			bd->attr = v;
+		break;
+	case 'c':
+		if (strcmp(k, "ctime") == 0)
+			bd->ctime = t;
+		else if (strcmp(k, "crtime") == 0)
+			bd->crtime = t;
+		break;
+	case 'd':
+		if (strcmp(k, "deleted") == 0)
+			bd->deleted = yes;
+		break;
+	case 'f':
+		if (strcmp(k, "fname_times") == 0)
+			bd->fname = yes;
+		break;
+	case 'g':
+		if (strcmp(k, "gid") == 0 && v->type == IR_F_U64)
+			bd->gid = v->u;
+		break;
+	case 'i':
+		if (strcmp(k, "inode") == 0 && v->type == IR_F_U64)
+			bd->inode = v->u;
+		break;
+	case 'l':
+		if (strcmp(k, "link") == 0)
+			bd->link = v;
+		break;
+	case 'm':
+		if (strcmp(k, "mtime") == 0)
+			bd->mtime = t;
+		else if (strcmp(k, "md5") == 0)
+			bd->md5 = v;
+		else if (strcmp(k, "mode") == 0 && v->type == IR_F_STR)
+			bd->mode = (uint32_t)strtoul(v->s, NULL, 8);
+		break;
+	case 'n':
+		if (strcmp(k, "name_kind") == 0 && v->type == IR_F_STR)
+			bd->name_kind = v;
+		else if (strcmp(k, "no_meta") == 0)
+			bd->no_meta = yes;
+		break;
+	case 'p':
+		if (strcmp(k, "path") == 0)
+			bd->path = v;
+		break;
+	case 'r':
+		if (strcmp(k, "realloc") == 0)
+			bd->realloc = yes;
+		break;
+	case 's':
+		if (strcmp(k, "size") == 0 && v->type == IR_F_U64)
+			bd->size = v->u;
+		break;
+	case 'u':
+		if (strcmp(k, "uid") == 0 && v->type == IR_F_U64)
+			bd->uid = v->u;
+		break;
+	case 'v':
+		if (strcmp(k, "virtual") == 0)
+			bd->virt = yes;
+		break;
+	}
 }
 
 static int
@@ -488,45 +554,42 @@ body_record(struct ir_writer *w, const struct ir_field *f, size_t n,
     struct ir_err *e)
 {
 	struct ir_buf *b = &w->line;
-	const struct ir_field *v;
-	char mode[13];
-	uint32_t m = 0;
-	int rc;
+	struct body bd;
+	char mode[13], tail[256];
+	size_t i;
+	int rc, k;
 
-	v = find_field(f, n, "md5");
-	rc = v != NULL ? ir_buf_add(b, v->s, v->n, e) : ir_buf_addch(b, '0', e);
+	memset(&bd, 0, sizeof(bd));
+	for (i = 0; i < n; i++)
+		body_take(&bd, &f[i]);
+	rc = bd.md5 != NULL ? ir_buf_add(b, bd.md5->s, bd.md5->n, e) :
+	    ir_buf_addch(b, '0', e);
 	if (rc == IR_OK)
 		rc = ir_buf_addch(b, '|', e);
-	if (rc == IR_OK && (v = find_field(f, n, "path")) != NULL)
-		rc = body_name(b, v->s, v->n, e);
-	if (rc == IR_OK && (v = find_field(f, n, "link")) != NULL) {
-		if ((rc = ir_buf_addstr(b, " -> ", e)) == IR_OK)
-			rc = body_name(b, v->s, v->n, e);
-	}
-	if (rc == IR_OK && body_bool(f, n, "fname_times"))
+	if (rc == IR_OK && bd.path != NULL)
+		rc = body_name(b, bd.path->s, bd.path->n, e);
+	if (rc == IR_OK && bd.link != NULL &&
+	    (rc = ir_buf_addstr(b, " -> ", e)) == IR_OK)
+		rc = body_name(b, bd.link->s, bd.link->n, e);
+	if (rc == IR_OK && bd.fname)
 		rc = ir_buf_addstr(b, " ($FILE_NAME)", e);
-	if (rc == IR_OK && body_bool(f, n, "deleted"))
-		rc = ir_buf_addstr(b, body_bool(f, n, "realloc") ?
-		    " (deleted-realloc)" : " (deleted)", e);
-	if ((v = find_field(f, n, "mode")) != NULL && v->type == IR_F_STR)
-		m = (uint32_t)strtoul(v->s, NULL, 8);
-	v = find_field(f, n, "name_kind");
-	body_mode(m, body_bool(f, n, "virtual"), body_bool(f, n, "no_meta"),
-	    v != NULL && v->type == IR_F_STR ? v->s : NULL, mode);
-	if (rc == IR_OK)
-		rc = ir_buf_addf(b, e, "|%" PRIu64, body_u64(f, n, "inode"));
+	if (rc == IR_OK && bd.deleted)
+		rc = ir_buf_addstr(b, bd.realloc ? " (deleted-realloc)" :
+		    " (deleted)", e);
+	body_mode(bd.mode, bd.virt, bd.no_meta,
+	    bd.name_kind != NULL ? bd.name_kind->s : NULL, mode);
+	if (rc != IR_OK)
+		return rc;
 	/* NTFS: inode-type-id of the attribute, as fls writes it */
-	if (rc == IR_OK && (v = find_field(f, n, "attr")) != NULL &&
-	    v->type == IR_F_STR && (rc = ir_buf_addch(b, '-', e)) == IR_OK)
-		rc = ir_buf_add(b, v->s, v->n, e);
-	if (rc == IR_OK)
-		rc = ir_buf_addf(b, e, "|%s|%" PRIu64 "|%" PRIu64
-		    "|%" PRIu64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64,
-		    mode, body_u64(f, n, "uid"),
-		    body_u64(f, n, "gid"), body_u64(f, n, "size"),
-		    body_time(f, n, "atime"), body_time(f, n, "mtime"),
-		    body_time(f, n, "ctime"), body_time(f, n, "crtime"));
-	return rc;
+	k = snprintf(tail, sizeof(tail), "|%" PRIu64 "%s%.*s|%s|%" PRIu64 "|%"
+	    PRIu64 "|%" PRIu64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64,
+	    bd.inode, bd.attr != NULL ? "-" : "",
+	    bd.attr != NULL ? (int)bd.attr->n : 0,
+	    bd.attr != NULL ? bd.attr->s : "", mode, bd.uid, bd.gid, bd.size,
+	    bd.atime, bd.mtime, bd.ctime, bd.crtime);
+	if (k < 0 || (size_t)k >= sizeof(tail))
+		return ir_err_set(e, IR_EINVAL, 0, "bodyfile line too long");
+	return ir_buf_add(b, tail, (size_t)k, e);
 }
 
 int
