@@ -51,21 +51,36 @@ fuzzers() {
 		name=${f##*/}
 		n=$((n + 1))
 		corpus=tests/fuzz/corpus/$name
+		[ -d "$corpus" ] || corpus=
 		work=$(mktemp -d)
+		# Fuzzers with a seed script (tests/fuzz/seeds-NAME.sh OUTDIR)
+		# also start from what it makes: images are not kept in git.
+		seeds=
+		if [ -f "tests/fuzz/seeds-$name.sh" ]; then
+			seeds=$work.seeds
+			if ! sh "tests/fuzz/seeds-$name.sh" "$seeds" \
+			    >"$work.log" 2>&1; then
+				echo "not ok $n - fuzz $name: seeds-$name.sh failed"
+				tail -20 "$work.log"
+				rc=1
+				rm -rf "$work" "$work.log" "$seeds"
+				continue
+			fi
+		fi
 		# A crashing input is kept in build/fuzz-crash/ to replay it
 		# (build/fuzz/NAME FILE), not dropped into the source tree.
 		mkdir -p build/fuzz-crash
 		if "$f" -max_total_time="${IRKIT_FUZZ_SECONDS:-20}" \
 		    -rss_limit_mb=2048 -print_final_stats=0 \
-		    -artifact_prefix="build/fuzz-crash/$name-" "$work" "$corpus" \
-		    >"$work.log" 2>&1; then
+		    -artifact_prefix="build/fuzz-crash/$name-" "$work" \
+		    ${corpus:+"$corpus"} ${seeds:+"$seeds"} >"$work.log" 2>&1; then
 			echo "ok $n - fuzz $name"
 		else
 			echo "not ok $n - fuzz $name"
 			tail -40 "$work.log"
 			rc=1
 		fi
-		rm -rf "$work" "$work.log"
+		rm -rf "$work" "$work.log" ${seeds:+"$seeds"}
 	done
 	return $rc
 }
