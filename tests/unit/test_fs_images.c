@@ -710,6 +710,42 @@ test_corrupt(void **state)
 	lines_free(&pristine);
 }
 
+/*
+ * A partition the image ends inside of: what is there is walked, and the
+ * loss is reported (DESIGN: no silently truncated output; exit 3 in the
+ * tools).  EXPECTED TO FAIL with libir/fs.c as of this commit: ir_fs_walk
+ * walks the cut FAT16 partition as if whole (libtsk opens it with its
+ * size clipped to the image, as fls does) and reports nothing for it.
+ */
+static void
+test_truncated_partition_reported(void **state)
+{
+	struct seen s = { 0 };
+	struct lines p1 = { 0 };
+	char img[512], out[512], cmd[2048];
+	struct ir_err e;
+
+	(void)state;
+	if (!have_gpt)
+		skip();
+	(void)snprintf(img, sizeof(img), "%s/gpt.img", dir);
+	(void)snprintf(out, sizeof(out), "%s/cut.img", dir);
+	(void)snprintf(cmd, sizeof(cmd), "sh %s/corrupt.sh '%s' '%s' truncate",
+	    FIX, img, out);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(walk(&s, out, -1, &e), IR_OK);
+	/* What is before the cut is there. */
+	assert_non_null(lines_find(&s.files, "1|34816|/A.TXT|4|6|0"));
+	/* The cut partition is a problem: it ends 16384 sectors short. */
+	lines_grep(&p1, &s.problems, "1|34816|");
+	if (p1.n != 1)
+		fail_msg("partition 1 (FAT16, sectors 34816-67583) is cut at "
+		    "sector 51200 and no problem says so");
+	lines_free(&p1);
+	seen_free(&s);
+	(void)unlink(out);
+}
+
 int
 main(void)
 {
@@ -721,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_copies_same_as_fls),
 		cmocka_unit_test(test_iso_same_as_fls),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_truncated_partition_reported),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
