@@ -330,6 +330,20 @@ ir_fs_sniff(struct ir_img *img, const struct ir_fs_part *p)
 }
 
 int
+ir_fs_part_cut(struct ir_img *img, const struct ir_fs_part *p,
+    struct ir_err *e)
+{
+	uint64_t size = ir_img_info(img)->size;
+
+	if (p->offset + p->length <= size)
+		return IR_OK;
+	return ir_err_set(e, IR_EFORMAT, 0, "the partition ends %llu bytes "
+	    "past the end of the image: the image is cut short, files in the "
+	    "missing part are lost", (unsigned long long)(p->offset +
+	    p->length - size));
+}
+
+int
 ir_fs_open(struct ir_fs **fsp, struct ir_img *img, const struct ir_fs_part *p,
     struct ir_err *e)
 {
@@ -437,6 +451,9 @@ ir_fs_walk(struct ir_img *img, const struct ir_fs_opts *opts, ir_fs_fn fn,
 			continue;
 		}
 		found++;
+		if (ir_fs_part_cut(img, &parts[i], &pe) != IR_OK)
+			report(problem_fn, arg, &parts[i], ir_fs_type(fs),
+			    pe.msg);
 		rc = ir_fs_walk_fs(fs, opts, fn, arg, &pe);
 		if (rc == IR_EFORMAT) {
 			report(problem_fn, arg, &parts[i], ir_fs_type(fs),

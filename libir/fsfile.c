@@ -167,15 +167,17 @@ ir_fs_read(struct ir_fs_file *fh, uint64_t off, void *buf, size_t n,
 }
 
 /* Blocks of a run still free, so still holding the deleted file's data. */
+/* A forged run cannot make this loop long: at most *budget blocks. */
 static uint64_t
-free_blocks(TSK_FS_INFO *fs, const TSK_FS_ATTR_RUN *run)
+free_blocks(TSK_FS_INFO *fs, const TSK_FS_ATTR_RUN *run, uint64_t *budget)
 {
-	TSK_DADDR_T b;
+	TSK_DADDR_T b, end = run->addr + run->len;
 	uint64_t n = 0;
 
-	for (b = run->addr; b < run->addr + run->len; b++)
-		if (b <= fs->last_block &&
-		    !(fs->block_getflags(fs, b) & TSK_FS_BLOCK_FLAG_ALLOC))
+	if (end > fs->last_block + 1 || end < run->addr)
+		end = fs->last_block + 1;
+	for (b = run->addr; b < end && *budget > 0; b++, (*budget)--)
+		if (!(fs->block_getflags(fs, b) & TSK_FS_BLOCK_FLAG_ALLOC))
 			n++;
 	tsk_error_reset();
 	return n;
@@ -187,7 +189,7 @@ ir_fs_recoverable(struct ir_fs_file *fh)
 	const TSK_FS_ATTR *a = fh->attr;
 	const TSK_FS_ATTR_RUN *run;
 	TSK_FS_INFO *fs = fh->fs->tsk;
-	uint64_t bytes = 0, size = fh->file.size;
+	uint64_t bytes = 0, size = fh->file.size, budget;
 
 	if (fh->recov_known)
 		return fh->recov;
@@ -204,13 +206,15 @@ ir_fs_recoverable(struct ir_fs_file *fh)
 		return fh->recov = 0;
 	if (a->flags & TSK_FS_ATTR_RES)
 		return fh->recov = size;
-	for (run = a->nrd.run; run != NULL; run = run->next) {
+	budget = size / fs->block_size + 1;
+	for (run = a->nrd.run; run != NULL && budget > 0; run = run->next) {
 		if (run->flags & TSK_FS_ATTR_RUN_FLAG_FILLER)
 			continue;
 		if (run->flags & TSK_FS_ATTR_RUN_FLAG_SPARSE)
 			bytes += run->len * fs->block_size;
 		else
-			bytes += free_blocks(fs, run) * fs->block_size;
+			bytes += free_blocks(fs, run, &budget) *
+			    fs->block_size;
 	}
 	return fh->recov = bytes < size ? bytes : size;
 }

@@ -95,6 +95,13 @@ walk_child(int fd, void *arg)
 		    ir_fs_sniff(c->img, c->part), e.msg);
 		c->bits |= IMG_FAILED | IMG_INCOMPLETE;
 	} else {
+		if (ir_fs_part_cut(c->img, c->part, &e) != IR_OK) {
+			tool_warnx("%s: %s: %s", iw->path,
+			    where(c->part, at, sizeof(at)), e.msg);
+			(void)problem_record(c->w, iw, c->part, ir_fs_type(fs),
+			    e.msg);
+			c->bits |= IMG_INCOMPLETE;
+		}
 		rc = ir_fs_walk_fs(fs, &iw->opts, on_ent, c, &e);
 		if (rc == IR_EINTR)
 			c->bits |= IMG_STOPPED;
