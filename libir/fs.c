@@ -330,6 +330,14 @@ ir_fs_sniff(struct ir_img *img, const struct ir_fs_part *p)
 }
 
 int
+ir_fs_part_selected(const struct ir_fs_opts *opts, const struct ir_fs_part *p)
+{
+	/* Partition 0 of an image without a table is the whole image. */
+	return opts->partition < 0 || p->index == opts->partition ||
+	    (opts->partition == 0 && p->index < 0);
+}
+
+int
 ir_fs_part_cut(struct ir_img *img, const struct ir_fs_part *p,
     struct ir_err *e)
 {
@@ -434,16 +442,14 @@ ir_fs_walk(struct ir_img *img, const struct ir_fs_opts *opts, ir_fs_fn fn,
 	struct ir_fs *fs;
 	struct ir_err pe;
 	size_t n, i;
-	int rc = IR_OK, found = 0, want;
+	int rc = IR_OK, found = 0;
 
 	if (opts == NULL)
 		opts = &dflt;
 	if ((rc = ir_fs_parts(img, &parts, &n, e)) != IR_OK)
 		return rc;
 	for (i = 0; i < n && rc == IR_OK; i++) {
-		want = opts->partition;
-		if (want >= 0 && parts[i].index != want &&
-		    !(want == 0 && parts[i].index == -1))
+		if (!ir_fs_part_selected(opts, &parts[i]))
 			continue;
 		if (ir_fs_open(&fs, img, &parts[i], &pe) != IR_OK) {
 			report(problem_fn, arg, &parts[i],

@@ -143,7 +143,7 @@ image_walk(const struct image_walk *iw, struct ir_writer *w, FILE *out)
 	struct ir_err e;
 	size_t n, i;
 	char at[64], what[160];
-	int bits = 0, walked = 0, want = iw->opts.partition;
+	int bits = 0, walked = 0;
 
 	if (ir_img_open(&img, iw->path, iw->type, &e) != IR_OK) {
 		tool_warnx("%s", e.msg);
@@ -155,8 +155,7 @@ image_walk(const struct image_walk *iw, struct ir_writer *w, FILE *out)
 		return IMG_FAILED | IMG_INCOMPLETE;
 	}
 	for (i = 0; i < n && !(bits & IMG_STOPPED); i++) {
-		if (want >= 0 && parts[i].index != want &&
-		    !(want == 0 && parts[i].index < 0))
+		if (!ir_fs_part_selected(&iw->opts, &parts[i]))
 			continue;
 		walked++;
 		memset(&c, 0, sizeof(c));
@@ -196,7 +195,8 @@ image_walk(const struct image_walk *iw, struct ir_writer *w, FILE *out)
 		bits |= IMG_INCOMPLETE;
 	}
 	if (walked == 0) {
-		tool_warnx("%s: no partition %d (see mmls)", iw->path, want);
+		tool_warnx("%s: no partition %d (see mmls)", iw->path,
+		    iw->opts.partition);
 		bits |= IMG_FAILED | IMG_INCOMPLETE;
 	}
 	if (r.failed)

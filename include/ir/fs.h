@@ -80,6 +80,8 @@ int	 ir_fs_open(struct ir_fs **, struct ir_img *, const struct ir_fs_part *,
 	    struct ir_err *);
 void	 ir_fs_close(struct ir_fs *);
 const char *ir_fs_type(const struct ir_fs *);
+/* Is p one that opts->partition asks for? */
+int	 ir_fs_part_selected(const struct ir_fs_opts *, const struct ir_fs_part *);
 /* IR_EFORMAT when part runs past the end of the image (cut short). */
 int	 ir_fs_part_cut(struct ir_img *, const struct ir_fs_part *,
 	    struct ir_err *);
