@@ -14,11 +14,7 @@ dir=${1:-/usr/share}
 w=$(mktemp -d "${TMPDIR:-/tmp}/irkit-bench.XXXXXX")
 trap 'rm -rf "$w"' EXIT INT TERM
 img=$w/tree.ext4
-# Room for the data (4 KiB blocks), an inode for every name, 25% slack.
-kib=$(du -sk "$dir" 2>/dev/null | tail -1 | cut -f1)
-n=$(find "$dir" -xdev 2>/dev/null | wc -l)
-mkfs.ext4 -q -F -b 4096 -N $((n + n / 4 + 1024)) -d "$dir" "$img" \
-    "$((kib + kib / 4 + n * 4 + 65536))K" >/dev/null
+ext4_image "$dir" "$img"
 
 # Warm the cache and keep each one's output: each once, untimed.
 fls -r -m / "$img" > "$w/a" 2>/dev/null || true

@@ -16,10 +16,7 @@ dir=${1:-/usr/share}
 w=$(mktemp -d "${TMPDIR:-/tmp}/irkit-bench.XXXXXX")
 trap 'rm -rf "$w"' EXIT INT TERM
 img=$w/tree.ext4
-kib=$(du -sk "$dir" 2>/dev/null | tail -1 | cut -f1)
-n=$(find "$dir" -xdev 2>/dev/null | wc -l)
-mkfs.ext4 -q -F -b 4096 -N $((n + n / 4 + 1024)) -d "$dir" "$img" \
-    "$((kib + kib / 4 + n * 4 + 65536))K" >/dev/null
+ext4_image "$dir" "$img"
 
 # The peer as one command: a fresh output directory each run.
 peer_run() {
