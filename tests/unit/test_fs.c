@@ -6,13 +6,9 @@ static char dir[256];
 static int
 setup(void **state)
 {
-	char cmd[600];
-
 	(void)state;
 	ut_tmpdir(dir, sizeof(dir));
-	(void)snprintf(cmd, sizeof(cmd), "sh %s/tests/fixtures/mkdisk-dos.sh "
-	    "'%s'", IR_SRCDIR, dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_fixture("mkdisk-dos.sh", dir, NULL);
 }
 
 static int

@@ -35,29 +35,21 @@ have(const char *tools)
 static int
 setup(void **state)
 {
-	char cmd[1024];
+	char img[600];
 
 	(void)state;
 	ut_tmpdir(dir, sizeof(dir));
-	if ((have_gpt = have(TOOLS_GPT))) {
-		(void)snprintf(cmd, sizeof(cmd), "sh %s/mkdisk-gpt.sh '%s'",
-		    FIX, dir);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	if ((have_copies = have(TOOLS_COPIES))) {
-		(void)snprintf(cmd, sizeof(cmd), "sh %s/mkdisk-dos.sh '%s' && "
-		    "sh %s/mkcopies.sh '%s/disk.img' '%s'", FIX, dir, FIX, dir,
-		    dir);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	if ((have_iso = have(TOOLS_ISO))) {
-		(void)snprintf(cmd, sizeof(cmd), "sh %s/mkiso.sh '%s'", FIX,
-		    dir);
-		if (system(cmd) != 0)
-			return -1;
-	}
+	(void)snprintf(img, sizeof(img), "%s/disk.img", dir);
+	if ((have_gpt = have(TOOLS_GPT)) &&
+	    ut_fixture("mkdisk-gpt.sh", dir, NULL) != 0)
+		return -1;
+	if ((have_copies = have(TOOLS_COPIES)) &&
+	    (ut_fixture("mkdisk-dos.sh", dir, NULL) != 0 ||
+	    ut_fixture("mkcopies.sh", img, dir) != 0))
+		return -1;
+	if ((have_iso = have(TOOLS_ISO)) &&
+	    ut_fixture("mkiso.sh", dir, NULL) != 0)
+		return -1;
 	return 0;
 }
 

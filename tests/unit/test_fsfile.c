@@ -12,14 +12,10 @@ static char disk[512];
 static int
 setup(void **state)
 {
-	char cmd[800];
-
 	(void)state;
 	ut_tmpdir(dir, sizeof(dir));
 	(void)snprintf(disk, sizeof(disk), "%s/disk.img", dir);
-	(void)snprintf(cmd, sizeof(cmd), "sh %s/tests/fixtures/mkdisk-dos.sh "
-	    "'%s'", IR_SRCDIR, dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return ut_fixture("mkdisk-dos.sh", dir, NULL);
 }
 
 static int

@@ -74,6 +74,22 @@ ut_write(const char *dir, const char *name, const void *p, size_t n)
 	assert_int_equal(fclose(fp), 0);
 }
 
+/*
+ * Run a fixture script: "sh tests/fixtures/<script> a [b]".  For group
+ * setups: 0 when it worked, -1 (the setup fails) when not.
+ */
+static inline int
+ut_fixture(const char *script, const char *a, const char *b)
+{
+	char cmd[2048];
+
+	if ((size_t)snprintf(cmd, sizeof(cmd), "sh '%s/tests/fixtures/%s' "
+	    "'%s'%s%s%s", IR_SRCDIR, script, a, b != NULL ? " '" : "",
+	    b != NULL ? b : "", b != NULL ? "'" : "") >= sizeof(cmd))
+		return -1;
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 /* Run a shell command built from fmt; it must exit 0. */
 __attribute__((__format__(printf, 1, 2))) static inline void
 ut_sh(const char *fmt, ...)
