@@ -6,9 +6,9 @@
 include config.mk
 
 B       ?= build
-TOOLS    = ir-walk
-MODULES  = error buf io hash file src walk magic content hashset rec case \
-	   progress pool version img fs fsfile worker
+# Every tools/ir-*.c is a tool; every libir/*.c a module of libir.a.
+TOOLS    = $(sort $(patsubst tools/%.c,%,$(wildcard tools/ir-*.c)))
+MODULES  = $(sort $(patsubst libir/%.c,%,$(wildcard libir/*.c)))
 LIBOBJ   = $(MODULES:%=$(B)/libir/%.o)
 TOOLOBJ  = $(B)/tools/tool.o $(B)/tools/image.o
 UNITS    = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
