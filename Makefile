@@ -10,7 +10,9 @@ B       ?= build
 TOOLS    = $(sort $(patsubst tools/%.c,%,$(wildcard tools/ir-*.c)))
 MODULES  = $(sort $(patsubst libir/%.c,%,$(wildcard libir/*.c)))
 LIBOBJ   = $(MODULES:%=$(B)/libir/%.o)
-TOOLOBJ  = $(B)/tools/tool.o $(B)/tools/image.o
+# The tools' shared code: every other tools/*.c.
+TOOLSRC  = $(filter-out tools/ir-%.c,$(wildcard tools/*.c))
+TOOLOBJ  = $(TOOLSRC:tools/%.c=$(B)/tools/%.o)
 UNITS    = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 HEADERS  = $(wildcard include/ir/*.h) include/ir.h
@@ -72,7 +74,7 @@ check: $(DEPSOK)
 
 # The USB kit: static binaries, the magic database, a launcher.
 KIT_CFLAGS = -O2 -g0
-KIT_TOOLOBJ = build/kit/tools/tool.o build/kit/tools/image.o
+KIT_TOOLOBJ = $(TOOLSRC:tools/%.c=build/kit/tools/%.o)
 # libmagic's default compiled database: the one libmagic.a reads.
 KIT_MAGIC  = /usr/share/misc/magic.mgc
 KIT_TSK_A  = $(shell $(CC) -print-file-name=libtsk.a)
