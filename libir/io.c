@@ -2,7 +2,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ir/buf.h"
@@ -134,4 +137,114 @@ ir_read_file(int dirfd, const char *path, struct ir_buf *out,
 	rc = ir_read_fd(fd, path, out, e);
 	(void)close(fd);
 	return rc;
+}
+
+#define CREATE_TRIES	1000
+
+/* One component of an untrusted path as a safe name, cut to fit. */
+static void
+safe_name(const char *p, size_t n, char *out)
+{
+	if (n == 1 && p[0] == '.')
+		(void)strcpy(out, "%2E");
+	else if (n == 2 && p[0] == '.' && p[1] == '.')
+		(void)strcpy(out, "%2E%2E");
+	else {
+		/* Room for a "~NNN" that makes it unique. */
+		if (n > NAME_MAX - 8)
+			n = NAME_MAX - 8;
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+}
+
+/*
+ * Open (making it if need be) the directory name under dirfd; when name
+ * is taken by something else, "name~N".  The name used is left in name.
+ */
+static int
+descend(int dirfd, char *name, size_t base)
+{
+	int fd, i;
+
+	for (i = 0; i <= CREATE_TRIES; i++) {
+		if (i > 0)
+			(void)snprintf(name + base, NAME_MAX + 1 - base, "~%d", i);
+		if (mkdirat(dirfd, name, 0755) != 0 && errno != EEXIST)
+			return -1;
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd >= 0 || (errno != ENOTDIR && errno != ELOOP))
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int
+ir_create_under(int dirfd, const char *relpath, char **made,
+    struct ir_err *e)
+{
+	struct ir_buf out = IR_BUF_INIT(IR_BUF_NOLIMIT);
+	char name[NAME_MAX + 1];
+	const char *p = relpath, *slash;
+	size_t n, base;
+	int fd = -1, dfd, i, rc;
+
+	*made = NULL;
+	if ((dfd = dup(dirfd)) < 0)
+		return ir_err_set(e, IR_EIO, errno, "%s", relpath), -1;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		slash = strchr(p, '/');
+		n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		safe_name(p, n, name);
+		base = strlen(name);
+		if (slash == NULL || slash[strspn(slash, "/")] == '\0')
+			break;
+		if ((fd = descend(dfd, name, base)) < 0)
+			goto fail;
+		(void)close(dfd);
+		dfd = fd;
+		fd = -1;
+		if (ir_buf_addstr(&out, name, e) != IR_OK ||
+		    ir_buf_addch(&out, '/', e) != IR_OK)
+			goto nomem;
+		p = slash;
+	}
+	if (base == 0) {
+		(void)strcpy(name, "%");	/* a path with no name */
+		base = 1;
+	}
+	for (i = 0; i <= CREATE_TRIES; i++) {
+		if (i > 0)
+			(void)snprintf(name + base, sizeof(name) - base, "~%d", i);
+		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0)
+		goto fail;
+	if (ir_buf_addstr(&out, name, e) != IR_OK) {
+		(void)close(fd);
+		(void)unlinkat(dfd, name, 0);
+		fd = -1;
+		goto nomem;
+	}
+	(void)close(dfd);
+	*made = ir_buf_detach(&out, NULL);
+	return fd;
+nomem:
+	(void)close(dfd);
+	ir_buf_release(&out);
+	return -1;
+fail:
+	rc = errno;
+	if (fd >= 0)
+		(void)close(fd);
+	(void)close(dfd);
+	ir_buf_release(&out);
+	return ir_err_set(e, IR_EIO, rc, "cannot create %s", relpath), -1;
 }

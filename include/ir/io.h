@@ -32,6 +32,18 @@ int	 ir_open_evidence(int dirfd, const char *path, int extra_flags,
 struct ir_buf;
 int	 ir_read_file(int dirfd, const char *path, struct ir_buf *out,
 	    struct ir_err *e);
+/*
+ * Create a new file at relpath under the directory dirfd, making the
+ * directories on the way, for a path taken from evidence: "." and ".."
+ * components become "%2E" and "%2E%2E", empty ones are dropped, nothing is
+ * followed through a symlink, over-long names are cut, and an existing
+ * name is never reused: "name~1", "name~2" ... are tried instead.  Returns
+ * the fd (O_WRONLY) or -1 with e filled; *made (freed by the caller) is
+ * the relative path that was created.
+ */
+int	 ir_create_under(int dirfd, const char *relpath, char **made,
+	    struct ir_err *e);
+
 /* The same for an open fd (read to its end); name is for messages. */
 int	 ir_read_fd(int fd, const char *name, struct ir_buf *out,
 	    struct ir_err *e);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -575,6 +576,73 @@ test_read_fd(void **state)
 	ir_buf_release(&b);
 }
 
+/* Create path under dirfd and expect it made as want, holding nothing. */
+static void
+create_as(int dirfd, const char *path, const char *want)
+{
+	struct ir_err e;
+	struct stat st;
+	char *made;
+	int fd;
+
+	fd = ir_create_under(dirfd, path, &made, &e);
+	if (fd < 0)
+		fail_msg("%s: %s", path, e.msg);
+	assert_string_equal(made, want);
+	assert_int_equal(write(fd, "x", 1), 1);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(fstatat(dirfd, made, &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 1);
+	free(made);
+}
+
+/*
+ * Paths from evidence: nothing lands outside the directory, nothing is
+ * overwritten or followed, a name taken by a file or a symlink moves
+ * aside to "~N".
+ */
+static void
+test_create_under(void **state)
+{
+	char dir[PATH_MAX], outside[PATH_MAX + 16], longname[400];
+	struct ir_err e;
+	struct stat st;
+	char *made;
+	int dfd;
+
+	(void)state;
+	ut_tmpdir(dir, sizeof(dir));
+	assert_int_equal(mkdir(strcat(strcpy(outside, dir), "/out"), 0755), 0);
+	dfd = open(outside, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	create_as(dfd, "/p0/dir/a.txt", "p0/dir/a.txt");
+	create_as(dfd, "/p0/dir/a.txt", "p0/dir/a.txt~1");
+	create_as(dfd, "/p0/dir/a.txt", "p0/dir/a.txt~2");
+	create_as(dfd, "../../escape", "%2E%2E/%2E%2E/escape");
+	create_as(dfd, "/./x//y", "%2E/x/y");
+	create_as(dfd, "/p0/dir/a.txt/inner", "p0/dir/a.txt~3/inner");
+	create_as(dfd, "/p0/", "p0~1");
+	create_as(dfd, "", "%");
+	/* A symlink planted in the output is never followed. */
+	assert_int_equal(symlinkat("/", dfd, "link"), 0);
+	create_as(dfd, "link/etc", "link~1/etc");
+	create_as(dfd, "link", "link~2");
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_true(ir_create_under(dfd, longname, &made, &e) >= 0);
+	assert_int_equal(strlen(made), NAME_MAX - 8);
+	free(made);
+	assert_int_equal(stat(strcat(strcpy(outside, dir), "/escape"), &st),
+	    -1);
+	/* An unwritable directory: an error naming the path. */
+	assert_int_equal(ir_create_under(-1, "a/b", &made, &e), -1);
+	assert_null(made);
+	assert_non_null(strstr(e.msg, "a/b"));
+	(void)close(dfd);
+	ut_rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -589,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_read_file_and_cap),
 		cmocka_unit_test(test_read_file_fifo),
 		cmocka_unit_test(test_read_fd),
+		cmocka_unit_test(test_create_under),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
