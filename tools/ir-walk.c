@@ -317,29 +317,6 @@ read_paths0(size_t *np, struct ir_buf *blob)
 	return v;
 }
 
-/*
- * -o FILE: never overwrite an earlier result (evidence); an existing
- * non-regular file such as /dev/null is fine.
- */
-static FILE *
-open_output(const char *path)
-{
-	struct stat st;
-	FILE *fp;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 && errno == EEXIST && stat(path, &st) == 0 &&
-	    !S_ISREG(st.st_mode))
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-	else if (fd < 0 && errno == EEXIST)
-		tool_die(IR_EXIT_USAGE, "'%s' exists; not overwriting it", path);
-	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL)
-		tool_die(IR_EXIT_USAGE, "cannot create '%s': %s", path,
-		    strerror(errno));
-	return fp;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -493,7 +470,7 @@ main(int argc, char *argv[])
 			(void)close(fd);
 		}
 	} else if (outpath != NULL)
-		out = open_output(outpath);
+		out = tool_open_output(outpath);
 	if (out != stdout)
 		add_excl(&wk, fileno(out));
 

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
 #include <limits.h>
 #include <signal.h>
@@ -261,4 +262,38 @@ tool_case_close(struct tool_case *tc, int status, int complete)
 	ir_case_close(tc->c);
 	memset(tc, 0, sizeof(*tc));
 	return status;
+}
+
+int
+tool_create_output(const char *path, int *created)
+{
+	struct stat st;
+	int fd, made = 1;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST && stat(path, &st) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		made = 0;
+	} else if (fd < 0 && errno == EEXIST)
+		tool_die(IR_EXIT_USAGE, "'%s' exists; not overwriting it", path);
+	if (fd < 0)
+		tool_die(IR_EXIT_USAGE, "cannot create '%s': %s", path,
+		    strerror(errno));
+	if (created != NULL)
+		*created = made;
+	return fd;
+}
+
+FILE *
+tool_open_output(const char *path)
+{
+	FILE *fp;
+	int fd;
+
+	fd = tool_create_output(path, NULL);
+	if ((fp = fdopen(fd, "w")) == NULL)
+		tool_die(IR_EXIT_USAGE, "cannot create '%s': %s", path,
+		    strerror(errno));
+	return fp;
 }

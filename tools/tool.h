@@ -47,6 +47,15 @@ void		 tool_progress(const struct ir_progress *, const char *unit,
 /* Combine exit statuses: 3 wins over 1, which wins over 0. */
 int		 tool_status(int a, int b);
 
+/*
+ * -o FILE: never overwrite an earlier result (evidence); an existing
+ * non-regular file such as /dev/null is fine.  Exits 2 on error; *created
+ * (may be NULL) says whether the file is new, so a run that does nothing
+ * can remove it again.
+ */
+int		 tool_create_output(const char *path, int *created);
+FILE		*tool_open_output(const char *path);
+
 /* --case DIR: a tool's output file inside the case and its custody entry. */
 struct tool_case {
 	struct ir_case	*c;
