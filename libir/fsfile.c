@@ -58,6 +58,12 @@ ir_fs_file_open(struct ir_fs_file **fhp, struct ir_fs *fs, const char *path,
 		else
 			colon = NULL;
 		fh->tf = tsk_fs_file_open(fs->tsk, NULL, p);
+		/* libtsk says a name it did not find is a bad argument. */
+		if (fh->tf == NULL && tsk_error_get_errno() == TSK_ERR_FS_ARG) {
+			rc = ir_err_set(e, IR_ENOENT, 0, "%s: no such file",
+			    path);
+			goto fail;
+		}
 		if (fh->tf == NULL || fh->tf->meta == NULL) {
 			rc = ir__err_from_tsk(e, IR_ENOENT, path);
 			goto fail;
