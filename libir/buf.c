@@ -73,7 +73,9 @@ ir_buf_add(struct ir_buf *b, const void *p, size_t n, struct ir_err *e)
 
 	if (n == 0)
 		return IR_OK;
-	if ((rc = ir_buf_grow(b, n, e)) != IR_OK)
+	/* Room already there: the common case of a reused line buffer. */
+	if ((b->alloc == 0 || n >= b->alloc - b->len || n > b->max - b->len) &&
+	    (rc = ir_buf_grow(b, n, e)) != IR_OK)
 		return rc;
 	memcpy(b->buf + b->len, p, n);
 	b->len += n;

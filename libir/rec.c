@@ -95,20 +95,25 @@ static int
 add_lossy(struct ir_buf *b, const unsigned char *p, size_t n,
     struct ir_err *e)
 {
-	size_t i = 0, k;
+	size_t i = 0, run = 0, k;
 	int rc;
 
+	/* Valid runs go in whole: names are mostly ASCII. */
 	while (i < n) {
-		if ((k = utf8_seq(p + i, n - i)) == 0) {
-			rc = ir_buf_add(b, "\xef\xbf\xbd", 3, e);
-			k = 1;
-		} else
-			rc = ir_buf_add(b, p + i, k, e);
-		if (rc != IR_OK)
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = utf8_seq(p + i, n - i)) != 0) {
+			i += k;
+			continue;
+		}
+		if ((rc = ir_buf_add(b, p + run, i - run, e)) != IR_OK ||
+		    (rc = ir_buf_add(b, "\xef\xbf\xbd", 3, e)) != IR_OK)
 			return rc;
-		i += k;
+		run = ++i;
 	}
-	return IR_OK;
+	return ir_buf_add(b, p + run, n - run, e);
 }
 
 /*
@@ -127,6 +132,15 @@ json_quote(struct ir_buf *b, const void *s, size_t n, int nul_ok,
 	while (rc == IR_OK && i < n) {
 		unsigned char c = p[i];
 
+		/* A run of printable ASCII needs no escape: copy it whole. */
+		for (k = i; k < n && p[k] >= 0x20 && p[k] < 0x7f &&
+		    p[k] != '"' && p[k] != '\\'; k++)
+			;
+		if (k > i) {
+			rc = ir_buf_add(b, p + i, k - i, e);
+			i = k;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
 			rc = ir_buf_add(b, esc, 2, e);
@@ -549,13 +563,35 @@ body_take(struct body *bd, const struct ir_field *v)
 	}
 }
 
+/*
+ * v in decimal at t; returns the end.  sgn: v is signed, else it is the
+ * bits of a uint64_t.
+ */
+static char *
+put_i64(char *t, int64_t v, int sgn)
+{
+	char d[24], *p = d + sizeof(d);
+	uint64_t u = (uint64_t)v;
+
+	if (sgn && v < 0) {
+		*t++ = '-';
+		u = 0 - u;
+	}
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	memcpy(t, p, (size_t)(d + sizeof(d) - p));
+	return t + (d + sizeof(d) - p);
+}
+
 static int
 body_record(struct ir_writer *w, const struct ir_field *f, size_t n,
     struct ir_err *e)
 {
 	struct ir_buf *b = &w->line;
 	struct body bd;
-	char mode[13], tail[256];
+	char mode[13], tail[256], *t;
 	size_t i;
 	int rc, k;
 
@@ -580,16 +616,37 @@ body_record(struct ir_writer *w, const struct ir_field *f, size_t n,
 	    bd.name_kind != NULL ? bd.name_kind->s : NULL, mode);
 	if (rc != IR_OK)
 		return rc;
-	/* NTFS: inode-type-id of the attribute, as fls writes it */
-	k = snprintf(tail, sizeof(tail), "|%" PRIu64 "%s%.*s|%s|%" PRIu64 "|%"
-	    PRIu64 "|%" PRIu64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64,
-	    bd.inode, bd.attr != NULL ? "-" : "",
-	    bd.attr != NULL ? (int)bd.attr->n : 0,
-	    bd.attr != NULL ? bd.attr->s : "", mode, bd.uid, bd.gid, bd.size,
-	    bd.atime, bd.mtime, bd.ctime, bd.crtime);
-	if (k < 0 || (size_t)k >= sizeof(tail))
-		return ir_err_set(e, IR_EINVAL, 0, "bodyfile line too long");
-	return ir_buf_add(b, tail, (size_t)k, e);
+	/*
+	 * "|inode[-type-id]|mode|uid|gid|size|atime|mtime|ctime|crtime", by
+	 * hand: printf is a tenth of a bodyfile walk.
+	 */
+	t = tail;
+	*t++ = '|';
+	t = put_i64(t, (int64_t)bd.inode, 0);
+	if (bd.attr != NULL && bd.attr->n < 64) {
+		*t++ = '-';
+		memcpy(t, bd.attr->s, bd.attr->n);
+		t += bd.attr->n;
+	}
+	*t++ = '|';
+	k = strlen(mode);
+	memcpy(t, mode, (size_t)k);
+	t += k;
+	*t++ = '|';
+	t = put_i64(t, (int64_t)bd.uid, 0);
+	*t++ = '|';
+	t = put_i64(t, (int64_t)bd.gid, 0);
+	*t++ = '|';
+	t = put_i64(t, (int64_t)bd.size, 0);
+	*t++ = '|';
+	t = put_i64(t, bd.atime, 1);
+	*t++ = '|';
+	t = put_i64(t, bd.mtime, 1);
+	*t++ = '|';
+	t = put_i64(t, bd.ctime, 1);
+	*t++ = '|';
+	t = put_i64(t, bd.crtime, 1);
+	return ir_buf_add(b, tail, (size_t)(t - tail), e);
 }
 
 int
