@@ -20,5 +20,6 @@
 #include "ir/fs.h"
 #include "ir/worker.h"
 #include "ir/version.h"
+#include "ir/timeline.h"
 
 #endif
