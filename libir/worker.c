@@ -1,8 +1,12 @@
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,14 @@
 
 #define RELAY_CHUNK	(64U << 10)
 #define WORKER_PIPE	(1 << 20)
+
+#if defined(__SANITIZE_ADDRESS__)
+#define IR_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define IR_ASAN	1
+#endif
+#endif
 
 /* Pass on every complete line in b; keep the unterminated tail. */
 static int
@@ -33,13 +45,67 @@ relay(struct ir_buf *b, ir_worker_sink sink, void *arg)
 	return rc;
 }
 
+/* Is pid asleep in futex(2), that is waiting on a lock? */
+static int
+in_futex(pid_t pid)
+{
+	char path[64], buf[32];
+	ssize_t n;
+	int fd;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/syscall", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = ir_read_full(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10) == SYS_futex;
+}
+
+/* Child side: the address-space cap, where it can be had. */
+static void
+limit_memory(unsigned long long mem)
+{
+#ifndef IR_ASAN
+	struct rlimit rl;
+
+	if (mem == 0 || getrlimit(RLIMIT_AS, &rl) != 0)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < mem)
+		mem = rl.rlim_max;
+	rl.rlim_cur = (rlim_t)mem;
+	(void)setrlimit(RLIMIT_AS, &rl);
+#else
+	(void)mem;
+#endif
+}
+
 int
 ir_worker_run(ir_worker_fn fn, void *arg, ir_worker_sink sink, void *sink_arg,
     struct ir_worker_end *end, struct ir_err *e)
 {
+	struct ir_worker_opts o;
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
+	o.stall = IR_WORKER_STALL;
+	o.mem = pages > 0 && psz > 0 ?
+	    (unsigned long long)pages * (unsigned long long)psz / 4 : 0;
+	if (o.mem < (1ULL << 30))
+		o.mem = 1ULL << 30;
+	return ir_worker_run_opts(fn, arg, &o, sink, sink_arg, end, e);
+}
+
+int
+ir_worker_run_opts(ir_worker_fn fn, void *arg, const struct ir_worker_opts *o,
+    ir_worker_sink sink, void *sink_arg, struct ir_worker_end *end,
+    struct ir_err *e)
+{
 	struct ir_buf b = IR_BUF_INIT(IR_BUF_NOLIMIT);
+	struct pollfd pfd;
 	char chunk[RELAY_CHUNK];
-	int p[2], status, rc = IR_OK, stopped = 0;
+	int p[2], status, rc = IR_OK, stopped = 0, idle = 0;
 	ssize_t n;
 	pid_t pid;
 
@@ -55,12 +121,27 @@ ir_worker_run(ir_worker_fn fn, void *arg, ir_worker_sink sink, void *sink_arg,
 	}
 	if (pid == 0) {
 		(void)close(p[0]);
+		limit_memory(o->mem);
 		_exit(fn(p[1], arg));
 	}
 	(void)close(p[1]);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
 	for (;;) {
+		/* A second at a time: quiet seconds count towards a stall. */
+		if ((n = poll(&pfd, 1, 1000)) < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			if (o->stall > 0 && ++idle >= o->stall && !end->hung &&
+			    in_futex(pid)) {
+				end->hung = 1;
+				(void)kill(pid, SIGKILL);
+			}
+			continue;
+		}
+		idle = 0;
 		n = read(p[0], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			break;

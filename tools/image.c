@@ -184,10 +184,15 @@ image_walk(const struct image_walk *iw, struct ir_writer *w, FILE *out)
 			break;
 		}
 		/* libtsk crashed on this file system: say so, go on. */
-		(void)snprintf(what, sizeof(what), "the walk of this file "
-		    "system crashed (%s); its records end there%s",
-		    strsignal(end.signal), end.torn ? " (a cut record was "
-		    "dropped)" : "");
+		if (end.hung)
+			(void)snprintf(what, sizeof(what), "the walk of this "
+			    "file system hung (libtsk deadlocked) and was "
+			    "stopped; its records end there");
+		else
+			(void)snprintf(what, sizeof(what), "the walk of this "
+			    "file system crashed (%s); its records end there%s",
+			    strsignal(end.signal), end.torn ? " (a cut record "
+			    "was dropped)" : "");
 		tool_warnx("%s: %s: %s", iw->path,
 		    where(&parts[i], at, sizeof(at)), what);
 		if (problem_record(w, iw, &parts[i], NULL, what) != IR_OK)

@@ -380,7 +380,11 @@ cat_one(struct cat *c, const char *type, int partition, int created,
 	free(parts);
 	ir_img_close(c->img);
 	if (end.signal != 0) {
-		if (tool_stop)
+		if (end.hung)
+			tool_warnx("%s: reading the file hung (libtsk "
+			    "deadlocked) and was stopped: the output is "
+			    "incomplete", c->source);
+		else if (tool_stop)
 			tool_warnx("interrupted: the output is incomplete");
 		else
 			tool_warnx("%s: reading the file crashed libtsk (%s): "

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 
 /* What the sink saw: every byte, and how many calls. */
@@ -269,6 +270,99 @@ test_no_zombies(void **state)
 	ir_buf_release(&g.all);
 }
 
+/* A line, then a lock taken twice: a deadlock, as libtsk's own. */
+static int
+child_deadlock(int fd, void *arg)
+{
+	static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+
+	(void)arg;
+	if (put(fd, "before\n") != 0)
+		return 1;
+	(void)pthread_mutex_lock(&m);
+	(void)pthread_mutex_lock(&m);
+	return 0;
+}
+
+/* Quiet but not on a lock (a slow device, say): never killed. */
+static int
+child_sleeps(int fd, void *arg)
+{
+	(void)fd;
+	(void)arg;
+	(void)alarm(3);
+	for (;;)
+		(void)pause();
+	return 0;
+}
+
+static void
+test_hung(void **state)
+{
+	struct got g = { IR_BUF_INIT(IR_BUF_NOLIMIT), 0, 0, 0 };
+	struct ir_worker_opts o = { 1, 0 };
+	struct ir_worker_end end;
+	struct ir_err e;
+	double t0;
+
+	(void)state;
+	t0 = ir_monotonic();
+	assert_int_equal(ir_worker_run_opts(child_deadlock, NULL, &o, sink, &g,
+	    &end, &e), IR_OK);
+	assert_int_equal(end.hung, 1);
+	assert_int_equal(end.signal, SIGKILL);
+	assert_true(ir_monotonic() - t0 < 10);
+	assert_string_equal(g.all.buf, "before\n");
+	ir_buf_release(&g.all);
+
+	assert_int_equal(ir_worker_run_opts(child_sleeps, NULL, &o, sink, &g,
+	    &end, &e), IR_OK);
+	assert_int_equal(end.hung, 0);
+	assert_int_equal(end.signal, SIGALRM);
+	ir_buf_release(&g.all);
+}
+
+/* The worker's address space is capped: a huge allocation fails. */
+static int
+child_alloc(int fd, void *arg)
+{
+	volatile char *p;
+
+	(void)fd;
+	(void)arg;
+	if ((p = malloc((size_t)1 << 30)) == NULL)
+		return 7;
+	p[0] = 1;
+	free((void *)p);
+	return 0;
+}
+
+static void
+test_memory_cap(void **state)
+{
+	struct got g = { IR_BUF_INIT(IR_BUF_NOLIMIT), 0, 0, 0 };
+	struct ir_worker_opts o = { 0, 256ULL << 20 };
+	struct ir_worker_end end;
+	struct ir_err e;
+
+	(void)state;
+#if defined(__SANITIZE_ADDRESS__)
+	skip();
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	skip();
+#endif
+#endif
+	assert_int_equal(ir_worker_run_opts(child_alloc, NULL, &o, sink, &g,
+	    &end, &e), IR_OK);
+	assert_int_equal(end.status, 7);
+	o.mem = 0;
+	assert_int_equal(ir_worker_run_opts(child_alloc, NULL, &o, sink, &g,
+	    &end, &e), IR_OK);
+	assert_int_equal(end.status, 0);
+	ir_buf_release(&g.all);
+}
+
 int
 main(void)
 {
@@ -279,6 +373,8 @@ main(void)
 		cmocka_unit_test(test_sink_fails),
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_no_zombies),
+		cmocka_unit_test(test_hung),
+		cmocka_unit_test(test_memory_cap),
 	};
 
 	/* A sink failure must not kill the test with SIGPIPE. */
