@@ -18,6 +18,8 @@
 #include "ir/timeline.h"
 
 #define SHOW	40		/* bytes of a bad value quoted in a message */
+/* Past year 30000 either way: garbage, and more than gmtime_r can take. */
+#define MAXSECS	1000000000000LL
 
 struct ir_tl_parser {
 	json_t		*cur;		/* the record the entry borrows from */
@@ -118,7 +120,7 @@ parse_secs(const char *s, size_t n, int64_t *out)
 			if (s[f] < '0' || s[f] > '9')
 				return -1;
 	}
-	if (parse_u64(s + i, k - i, &v) != 0 || v > (uint64_t)INT64_MAX)
+	if (parse_u64(s + i, k - i, &v) != 0 || v > MAXSECS)
 		return -1;
 	*out = neg ? -(int64_t)v : (int64_t)v;
 	return 0;
@@ -313,19 +315,21 @@ jtime(json_t *o, const char *key, int64_t *out, int *have, struct ir_err *e)
 	if (v == NULL || json_is_null(v))
 		return IR_OK;
 	*have = 1;
-	if (json_is_integer(v)) {
+	if (json_is_integer(v) && json_integer_value(v) <= MAXSECS &&
+	    json_integer_value(v) >= -MAXSECS) {
 		*out = (int64_t)json_integer_value(v);
 		return IR_OK;
 	}
 	if (json_is_string(v) && ir_time_parse(json_string_value(v), &t) ==
-	    IR_OK) {
+	    IR_OK && t.sec <= MAXSECS && t.sec >= -MAXSECS) {
 		*out = t.sec;
 		return IR_OK;
 	}
 	if (json_is_string(v))
 		return bad_field(e, key, json_string_value(v),
 		    json_string_length(v));
-	return ir_err_set(e, IR_EFORMAT, 0, "\"%s\" is not a time", key);
+	return ir_err_set(e, IR_EFORMAT, 0, "\"%s\" is not a time (or out "
+	    "of range)", key);
 }
 
 /* Names in a bodyfile: control bytes and '|' as '^', like the writer. */
