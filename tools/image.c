@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +89,11 @@ walk_child(int fd, void *arg)
 	    ir_writer_open(&c->w, iw->fmt, fp, ir_file_columns, &e) != IR_OK)
 		return IMG_FAILED;
 	ir_writer_continue(c->w);
-	if (ir_fs_open(&fs, c->img, c->part, &e) != IR_OK) {
+	if (ir_img_open(&c->img, iw->path, iw->type, &e) != IR_OK) {
+		tool_warnx("%s", e.msg);
+		(void)problem_record(c->w, iw, c->part, NULL, e.msg);
+		c->bits |= IMG_FAILED | IMG_INCOMPLETE;
+	} else if (ir_fs_open(&fs, c->img, c->part, &e) != IR_OK) {
 		tool_warnx("%s: %s: %s", iw->path,
 		    where(c->part, at, sizeof(at)), e.msg);
 		(void)problem_record(c->w, iw, c->part,
@@ -115,6 +120,7 @@ walk_child(int fd, void *arg)
 			c->bits |= IMG_FAILED;
 		ir_fs_close(fs);
 	}
+	ir_img_close(c->img);
 	if (ir_writer_close(c->w, &e) != IR_OK || fclose(fp) != 0)
 		c->bits |= IMG_FAILED;
 	return c->bits;
@@ -132,6 +138,105 @@ sink(const char *buf, size_t n, void *arg)
 	return 0;
 }
 
+struct parts_job {
+	const char		*path, *type;
+	struct ir_fs_part	*parts;
+	size_t			 n, cap;
+	int			 bad;		/* a line we did not write */
+};
+
+/* In a worker: the partitions of the image, one line each. */
+static int
+parts_child(int fd, void *arg)
+{
+	struct parts_job *pj = arg;
+	struct ir_fs_part *parts;
+	struct ir_img *img;
+	struct ir_err e;
+	size_t n, i;
+	int rc = 0;
+
+	if (ir_img_open(&img, pj->path, pj->type, &e) != IR_OK) {
+		tool_warnx("%s", e.msg);
+		return IMG_FAILED | IMG_INCOMPLETE;
+	}
+	if (ir_fs_parts(img, &parts, &n, &e) != IR_OK) {
+		tool_warnx("%s: %s", pj->path, e.msg);
+		ir_img_close(img);
+		return IMG_FAILED | IMG_INCOMPLETE;
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		if (dprintf(fd, "%d %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		    parts[i].index, parts[i].start, parts[i].offset,
+		    parts[i].length) < 0)
+			rc = IMG_FAILED | IMG_INCOMPLETE;
+	free(parts);
+	ir_img_close(img);
+	return rc;
+}
+
+static int
+parts_sink(const char *buf, size_t n, void *arg)
+{
+	struct parts_job *pj = arg;
+	struct ir_fs_part *p;
+	const char *end = buf + n, *nl;
+
+	for (; buf < end; buf = nl + 1) {
+		nl = memchr(buf, '\n', (size_t)(end - buf));
+		if (pj->n == pj->cap) {
+			pj->cap = pj->cap ? pj->cap * 2 : 8;
+			if ((p = reallocarray(pj->parts, pj->cap,
+			    sizeof(*p))) == NULL)
+				return -1;
+			pj->parts = p;
+		}
+		p = &pj->parts[pj->n];
+		memset(p, 0, sizeof(*p));
+		if (sscanf(buf, "%d %" SCNu64 " %" SCNu64 " %" SCNu64,
+		    &p->index, &p->start, &p->offset, &p->length) != 4) {
+			pj->bad = 1;
+			return -1;
+		}
+		pj->n++;
+	}
+	return 0;
+}
+
+int
+image_parts(const char *path, const char *type, struct ir_fs_part **parts,
+    size_t *n)
+{
+	struct parts_job pj;
+	struct ir_worker_end end;
+	struct ir_err e;
+
+	memset(&pj, 0, sizeof(pj));
+	pj.path = path;
+	pj.type = type;
+	*parts = NULL;
+	*n = 0;
+	(void)fflush(stderr);
+	if (ir_worker_run(parts_child, &pj, parts_sink, &pj, &end, &e) !=
+	    IR_OK) {
+		tool_warnx("%s: %s", path, pj.bad ? "bad partition list" :
+		    e.msg);
+		free(pj.parts);
+		return IMG_FAILED | IMG_INCOMPLETE;
+	}
+	if (end.signal != 0 || end.status != 0) {
+		if (end.signal != 0)
+			tool_warnx("%s: reading the image and its partition "
+			    "table %s", path, end.hung ? "hung (deadlock)" :
+			    strsignal(end.signal));
+		free(pj.parts);
+		return IMG_FAILED | IMG_INCOMPLETE;
+	}
+	*parts = pj.parts;
+	*n = pj.n;
+	return 0;
+}
+
 int
 image_walk(const struct image_walk *iw, struct ir_writer *w, FILE *out)
 {
@@ -139,28 +244,19 @@ image_walk(const struct image_walk *iw, struct ir_writer *w, FILE *out)
 	struct ir_worker_end end;
 	struct relay r = { out, 0 };
 	struct child c;
-	struct ir_img *img;
 	struct ir_err e;
 	size_t n, i;
 	char at[64], what[160];
 	int bits = 0, walked = 0;
 
-	if (ir_img_open(&img, iw->path, iw->type, &e) != IR_OK) {
-		tool_warnx("%s", e.msg);
-		return IMG_FAILED | IMG_INCOMPLETE;
-	}
-	if (ir_fs_parts(img, &parts, &n, &e) != IR_OK) {
-		tool_warnx("%s: %s", iw->path, e.msg);
-		ir_img_close(img);
-		return IMG_FAILED | IMG_INCOMPLETE;
-	}
+	if ((bits = image_parts(iw->path, iw->type, &parts, &n)) != 0)
+		return bits;
 	for (i = 0; i < n && !(bits & IMG_STOPPED); i++) {
 		if (!ir_fs_part_selected(&iw->opts, &parts[i]))
 			continue;
 		walked++;
 		memset(&c, 0, sizeof(c));
 		c.iw = iw;
-		c.img = img;
 		c.part = &parts[i];
 		/* The worker's records follow what is already out. */
 		if (ir_writer_begin(w, &e) != IR_OK || fflush(out) != 0) {
@@ -207,6 +303,5 @@ image_walk(const struct image_walk *iw, struct ir_writer *w, FILE *out)
 	if (r.failed)
 		bits |= IMG_FAILED;
 	free(parts);
-	ir_img_close(img);
 	return bits;
 }

@@ -36,6 +36,15 @@ struct image_walk {
 };
 
 /*
+ * The places of path that may hold a file system (see ir_fs_parts), found
+ * in a worker: neither the image container nor the partition table is
+ * parsed in the tool's own process.  Returns 0 or IMG_* bits (messages
+ * on stderr); *parts is freed by the caller.
+ */
+int	 image_parts(const char *path, const char *type,
+	    struct ir_fs_part **parts, size_t *n);
+
+/*
  * Walk every file system of iw->path, records to out (through w for the
  * tool's own problem records).  Returns IMG_* bits; messages go to
  * stderr.

@@ -24,6 +24,7 @@
 
 struct cat {
 	const char		*source;	/* the SOURCE operand */
+	const char		*type;		/* image type, NULL: detect */
 	const char		*path;		/* PATH, or NULL: by inode */
 	uint64_t		 inode;
 	uint32_t		 attr_type;
@@ -208,15 +209,21 @@ cat_child(int fd, void *arg)
 	int bits, a;
 
 	(void)close(fd);		/* no records: the exit status says it */
+	if (ir_img_open(&c->img, c->source, c->type, &e) != IR_OK) {
+		tool_warnx("%s", e.msg);
+		return IMG_FAILED;
+	}
 	if (ir_fs_open(&fs, c->img, c->part, &e) != IR_OK) {
 		tool_warnx("%s: %s: %s", c->source,
 		    where(c->part, at, sizeof(at)), e.msg);
+		ir_img_close(c->img);
 		return IMG_FAILED;
 	}
 	if (ir_fs_file_open(&fh, fs, c->path, c->inode, c->attr_type,
 	    c->attr_id, &e) != IR_OK) {
 		tool_warnx("%s: %s", c->source, e.msg);
 		ir_fs_close(fs);
+		ir_img_close(c->img);
 		return IMG_FAILED;
 	}
 	fi = ir_fs_file_info(fh);
@@ -230,6 +237,7 @@ cat_child(int fd, void *arg)
 		tool_warnx("%s: is a directory (ir-walk lists it)", what);
 		ir_fs_file_close(fh);
 		ir_fs_close(fs);
+		ir_img_close(c->img);
 		return IMG_FAILED;
 	}
 	ir_progress_init(&c->prog, fi->size);
@@ -256,6 +264,7 @@ cat_child(int fd, void *arg)
 	}
 	ir_fs_file_close(fh);
 	ir_fs_close(fs);
+	ir_img_close(c->img);
 	return bits;
 }
 
@@ -329,24 +338,30 @@ recover_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 	return got == IR_OK ? bits : -1;
 }
 
-/* The file system the file is on: --partition N, or the only one. */
+/*
+ * The file system the file is on: --partition N, or the only one; NULL
+ * (said) when there is no such partition or no single one.
+ */
 static const struct ir_fs_part *
 pick_part(const struct cat *c, const struct ir_fs_part *parts, size_t n,
     int want)
 {
 	size_t i;
 
+	struct ir_fs_opts o = { 0, want, NULL };
+
 	if (want >= 0) {
 		for (i = 0; i < n; i++)
-			if (parts[i].index == want)
+			if (ir_fs_part_selected(&o, &parts[i]))
 				return &parts[i];
-		tool_die(IR_EXIT_USAGE, "%s: no partition %d (see mmls)",
-		    c->source, want);
+		tool_warnx("%s: no partition %d (see mmls)", c->source, want);
+		return NULL;
 	}
 	if (n == 1)
 		return &parts[0];
-	tool_die(IR_EXIT_USAGE, "%s: %zu partitions: choose one with "
-	    "--partition N (see mmls)", c->source, n);
+	tool_warnx("%s: %zu partitions: choose one with --partition N (see "
+	    "mmls)", c->source, n);
+	return NULL;
 }
 
 static int
@@ -369,16 +384,19 @@ cat_one(struct cat *c, const char *type, int partition, int created,
 	size_t n;
 	int bits;
 
-	if (ir_img_open(&c->img, c->source, type, &e) != IR_OK)
-		tool_die(IR_EXIT_USAGE, "%s", e.msg);
-	if (ir_fs_parts(c->img, &parts, &n, &e) != IR_OK)
-		tool_die(IR_EXIT_USAGE, "%s: %s", c->source, e.msg);
-	c->part = pick_part(c, parts, n, partition);
+	c->type = type;
+	if (image_parts(c->source, type, &parts, &n) != 0 ||
+	    (c->part = pick_part(c, parts, n, partition)) == NULL) {
+		free(parts);
+		/* Nothing was written: leave nothing behind. */
+		if (created && outpath != NULL)
+			(void)unlink(outpath);
+		return IR_EXIT_USAGE;
+	}
 	(void)fflush(stderr);
 	if (ir_worker_run(cat_child, c, discard, NULL, &end, &e) != IR_OK)
 		tool_die(IR_EXIT_INCOMPLETE, "%s: %s", c->source, e.msg);
 	free(parts);
-	ir_img_close(c->img);
 	if (end.signal != 0) {
 		if (end.hung)
 			tool_warnx("%s: reading the file hung (libtsk "

@@ -91,8 +91,9 @@ sha() {
 	[ ! -e x.out ] || fail "an output was left behind"
 	cat_ 2 /dev/null --partition 0 disk.img /dir
 	assert_stderr "is a directory"
-	cat_ 2 /dev/null disk.img /a.txt
+	cat_ 2 /dev/null -o y.out disk.img /a.txt
 	assert_stderr "2 partitions: choose one with --partition N"
+	[ ! -e y.out ] || fail "an output was left behind"
 	cat_ 2 /dev/null --partition 5 disk.img /a.txt
 	assert_stderr "no partition 5"
 	cat_ 2 /dev/null --partition 0 disk.img --inode 12x
