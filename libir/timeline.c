@@ -1100,7 +1100,8 @@ start(struct ir_tl_sort *s, struct ir_err *e)
 	struct run *nr;
 
 	s->merging = 1;
-	qsort(s->v, s->n, sizeof(*s->v), vcmp);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), vcmp);
 	if (s->n == 0 && s->nruns == 0)
 		return IR_OK;
 	if ((nr = reallocarray(s->runs, s->nruns + 1, sizeof(*nr))) == NULL)
