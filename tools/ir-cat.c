@@ -295,7 +295,9 @@ recover_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 	if (type != S_IFREG || fi.virt || fi.fname_times)
 		return 0;
 	fi.source = c->source;
-	if ((recov = recoverable(ent->fh, &fi)) == 0 && fi.size > 0)
+	if (fi.no_meta)
+		fi.skipped = "no metadata: the name's inode is gone";
+	else if ((recov = recoverable(ent->fh, &fi)) == 0 && fi.size > 0)
 		fi.skipped = "content not recoverable";
 	else {
 		if (recov < fi.size) {
