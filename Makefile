@@ -15,6 +15,7 @@ TOOLSRC  = $(filter-out tools/ir-%.c,$(wildcard tools/*.c))
 TOOLOBJ  = $(TOOLSRC:tools/%.c=$(B)/tools/%.o)
 UNITS    = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+TESTTOOLS = $(patsubst tests/tools/%.c,%,$(wildcard tests/tools/*.c))
 HEADERS  = $(wildcard include/ir/*.h) include/ir.h
 DEPSOK   = build/.deps-ok
 
@@ -50,7 +51,13 @@ $(B)/tests/unit/%: tests/unit/test_%.c tests/unit/unit.h $(B)/libir.a
 	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -Itests/unit -DIR_SRCDIR=\"$(CURDIR)\" \
 	    -o $@ $< $(B)/libir.a \
 	    $(DEP_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
-unit: $(UNITS:%=$(B)/tests/unit/%)
+unit: $(UNITS:%=$(B)/tests/unit/%) $(TESTTOOLS:%=$(B)/tests/tools/%)
+
+# Programs the tests run (a FUSE file system with bad sectors ...).
+$(B)/tests/tools/%: tests/tools/%.c | $(DEPSOK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags fuse3) -o $@ $< \
+	    $(shell $(PKG_CONFIG) --libs fuse3)
 
 # libFuzzer harnesses, always with clang and the sanitizers.
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
