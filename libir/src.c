@@ -25,6 +25,7 @@ struct ir_src {
 	struct ir_src_info	 info;
 	struct ir_range		*bad;
 	size_t			 nbad, abad;
+	int			 retries;	/* re-reads of a failed sector */
 };
 
 /* Read one line of a sysfs attribute, trimmed; "" when absent. */
@@ -211,21 +212,43 @@ add_bad(struct ir_src *s, uint64_t off, uint64_t len, struct ir_err *e)
 	return IR_OK;
 }
 
-/* The block read failed: salvage it one sector at a time. */
+/* errno of a read that failed on the medium, not on the device or us. */
+static int
+bad_sector(int err)
+{
+	return err == EIO || err == EILSEQ || err == ENODATA;
+}
+
+/*
+ * The block read failed: salvage it one sector at a time, each failed
+ * sector tried again s->retries times.  Only the sectors that still fail
+ * are zero-filled.  A device that is gone (ENODEV ...) ends the read.
+ */
 static int
 read_sectors(struct ir_src *s, char *buf, size_t n, uint64_t off,
     size_t *got, struct ir_err *e)
 {
 	size_t ss = s->info.sector_size, done = 0, want, good = 0;
-	ssize_t r;
-	int rc;
+	ssize_t r = -1;
+	int rc, try;
 
 	while (done < n) {
 		/* Stay aligned: the first piece ends on a sector boundary. */
 		want = ss - (size_t)((off + done) % ss);
 		if (want > n - done)
 			want = n - done;
-		r = ir_pread_full(s->fd, buf + done, want, (off_t)(off + done));
+		for (try = 0; try <= s->retries; try++) {
+			r = ir_pread_full(s->fd, buf + done, want,
+			    (off_t)(off + done));
+			if (r >= 0 || !bad_sector(errno))
+				break;
+		}
+		if (r < 0 && !bad_sector(errno)) {
+			*got = done;
+			return ir_err_set(e, IR_EIO, errno, "read error in "
+			    "'%s' at byte %llu", s->path,
+			    (unsigned long long)(off + done));
+		}
 		if (r < 0) {
 			memset(buf + done, 0, want);
 			if ((rc = add_bad(s, off + done, want, e)) != IR_OK)
@@ -243,6 +266,12 @@ read_sectors(struct ir_src *s, char *buf, size_t n, uint64_t off,
 	return good > 0 || done == 0 ? IR_OK : ir_err_set(e, IR_EIO, EIO,
 	    "no sector readable in '%s' at byte %llu", s->path,
 	    (unsigned long long)off);
+}
+
+void
+ir_src_set_retries(struct ir_src *s, int retries)
+{
+	s->retries = retries < 0 ? 0 : retries;
 }
 
 int
@@ -285,7 +314,7 @@ ir_src_read(struct ir_src *s, void *buf, size_t n, uint64_t off,
 		*got = (size_t)r;
 		return IR_OK;
 	}
-	if (errno != EIO && errno != ENXIO && errno != EILSEQ)
+	if (!bad_sector(errno))
 		return ir_err_set(e, IR_EIO, errno,
 		    "read error in '%s' at byte %llu", s->path,
 		    (unsigned long long)off);

@@ -57,6 +57,8 @@ int	 ir_src_fd(const struct ir_src *);
  */
 int	 ir_src_read(struct ir_src *, void *buf, size_t n, uint64_t off,
 	    size_t *got, struct ir_err *);
+/* How often a failed sector is read again before it counts as bad. */
+void	 ir_src_set_retries(struct ir_src *, int retries);
 /* The map of unreadable ranges, ascending and merged. */
 const struct ir_range *ir_src_badmap(const struct ir_src *, size_t *n);
 
