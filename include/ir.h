@@ -21,5 +21,6 @@
 #include "ir/worker.h"
 #include "ir/version.h"
 #include "ir/timeline.h"
+#include "ir/mem.h"
 
 #endif
