@@ -22,5 +22,7 @@
 #include "ir/version.h"
 #include "ir/timeline.h"
 #include "ir/mem.h"
+#include "ir/sink.h"
+#include "ir/acq.h"
 
 #endif
