@@ -45,18 +45,50 @@ relay(struct ir_buf *b, ir_worker_sink sink, void *arg)
 	return rc;
 }
 
-/* Is pid asleep in futex(2), that is waiting on a lock? */
+/*
+ * Is pid a lone thread asleep in futex(2), that is waiting on a lock
+ * nobody else can release?  *cpu gets its CPU time (clock ticks), so the
+ * caller can tell a worker that still works from one that is stuck.
+ */
 static int
-in_futex(pid_t pid)
+stuck_on_lock(pid_t pid, unsigned long long *cpu)
 {
-	char path[64], buf[32];
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	long threads = 0;
 	ssize_t n;
-	int fd;
+	int fd, i;
 
-	(void)snprintf(path, sizeof(path), "/proc/%ld/syscall", (long)pid);
+	*cpu = 0;
+	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
 	n = ir_read_full(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* After the command name: state is field 3, utime 14, threads 20. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (i = 3, p++; *p != '\0' && i <= 20; i++) {
+		while (*p == ' ')
+			p++;
+		if (i == 14)
+			ut = strtoull(p, NULL, 10);
+		else if (i == 15)
+			st = strtoull(p, NULL, 10);
+		else if (i == 20)
+			threads = strtol(p, NULL, 10);
+		p += strcspn(p, " ");
+	}
+	*cpu = ut + st;
+	if (threads != 1)
+		return 0;
+	(void)snprintf(path, sizeof(path), "/proc/%ld/syscall", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = ir_read_full(fd, buf, 31);
 	(void)close(fd);
 	if (n <= 0)
 		return 0;
@@ -105,7 +137,8 @@ ir_worker_run_opts(ir_worker_fn fn, void *arg, const struct ir_worker_opts *o,
 	struct ir_buf b = IR_BUF_INIT(IR_BUF_NOLIMIT);
 	struct pollfd pfd;
 	char chunk[RELAY_CHUNK];
-	int p[2], status, rc = IR_OK, stopped = 0, idle = 0;
+	unsigned long long cpu = 0, last_cpu = 0;
+	int p[2], status, rc = IR_OK, stopped = 0, idle = 0, stuck;
 	ssize_t n;
 	pid_t pid;
 
@@ -132,8 +165,11 @@ ir_worker_run_opts(ir_worker_fn fn, void *arg, const struct ir_worker_opts *o,
 		if ((n = poll(&pfd, 1, 1000)) < 0 && errno == EINTR)
 			continue;
 		if (n == 0) {
-			if (o->stall > 0 && ++idle >= o->stall && !end->hung &&
-			    in_futex(pid)) {
+			/* Quiet, one thread, on a lock, using no CPU: stuck. */
+			stuck = o->stall > 0 && stuck_on_lock(pid, &cpu);
+			idle = stuck && cpu == last_cpu ? idle + 1 : 0;
+			last_cpu = cpu;
+			if (idle >= o->stall && stuck && !end->hung) {
 				end->hung = 1;
 				(void)kill(pid, SIGKILL);
 			}
