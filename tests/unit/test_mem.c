@@ -618,7 +618,7 @@ acquire(const char *kcore, const char *iomemf, const char *limef,
 	unsigned char h[IR_LIME_HDRLEN];
 	static unsigned char chunk[1 << 16];
 	struct ir_err e;
-	size_t nram, nout, i;
+	size_t nram = 0, nout, i;
 	uint64_t pos, len;
 	ssize_t got;
 	FILE *fp;
@@ -692,7 +692,7 @@ test_real_kcore(void **state)
 	struct ir_err e;
 	struct stat st;
 	uint64_t total = 0, got = 0, missing;
-	size_t nram, nout, i;
+	size_t nram = 0, nout, i;
 	int fd;
 
 	(void)state;
