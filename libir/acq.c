@@ -297,7 +297,9 @@ ir_acq_run(struct ir_src *src, struct ir_sink **sinks, size_t nsinks,
 	for (i = 0; i < NSLOT && rc == IR_OK; i++)
 		if ((r->slot[i].buf = malloc(block)) == NULL)
 			rc = ir_err_set(e, IR_ENOMEM, 0, "out of memory");
-	if (rc == IR_OK && o->algs != 0)
+	if (o->hash != NULL)
+		r->h = o->hash;
+	else if (rc == IR_OK && o->algs != 0)
 		rc = ir_hash_new(&r->h, o->algs, IR_HASH_PARALLEL, e);
 	if (rc == IR_OK && o->piece > 0)
 		rc = ir_hash_new(&r->hp, o->algs ? o->algs :
@@ -333,7 +335,8 @@ ir_acq_run(struct ir_src *src, struct ir_sink **sinks, size_t nsinks,
 		rc = r->err.code;
 	}
 	if (rc == IR_OK || rc == IR_EINTR) {
-		if (r->h != NULL && ir_hash_final(r->h, &res->digest,
+		if (r->h != NULL && o->hash == NULL &&
+		    ir_hash_final(r->h, &res->digest,
 		    rc == IR_OK ? e : NULL) != IR_OK && rc == IR_OK)
 			rc = e->code;
 		if (rc == IR_OK && r->hp != NULL && r->piece_len > 0) {
@@ -345,7 +348,8 @@ ir_acq_run(struct ir_src *src, struct ir_sink **sinks, size_t nsinks,
 				    o->arg);
 		}
 	}
-	ir_hash_free(r->h);
+	if (o->hash == NULL)
+		ir_hash_free(r->h);
 	ir_hash_free(r->hp);
 	for (i = 0; i < NSLOT; i++) {
 		free(r->slot[i].buf);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <libewf.h>
+#include <zlib.h>
 
 #include "ir/error.h"
 #include "ir/hash.h"
@@ -17,7 +18,7 @@
 
 #define BACK_CHUNK	(1U << 20)
 
-enum kind { RAW, EWF, FD };
+enum kind { RAW, EWF, FD, GZ };
 
 struct ir_sink {
 	enum kind	 kind;
@@ -36,8 +37,15 @@ struct ir_sink {
 	uint32_t	 sector_size;
 	uint64_t	 padded;	/* zeros added to end on a sector */
 
+	/* GZ: a raw image as one gzip member */
+	z_stream	 z;
+	int		 zinit;
+	unsigned char	*zbuf;
+
 	uint64_t	 written;	/* bytes of the image */
 };
+
+#define ZBUF	(256U << 10)
 
 /* The message of a libewf error, freed. */
 static int
@@ -198,6 +206,60 @@ ir_sink_fd(struct ir_sink **sp, int fd, const char *name, struct ir_err *e)
 	return rc;
 }
 
+int
+ir_sink_gzip(struct ir_sink **sp, const char *path, int level,
+    struct ir_err *e)
+{
+	struct ir_sink *s;
+	int rc;
+
+	if ((rc = sink_new(&s, GZ, path, e)) != IR_OK)
+		return rc;
+	if ((rc = raw_next(s, e)) != IR_OK)
+		goto fail;
+	if ((s->zbuf = malloc(ZBUF)) == NULL) {
+		rc = ir_err_set(e, IR_ENOMEM, 0, "out of memory");
+		goto fail;
+	}
+	/* windowBits 15 + 16: a gzip member, as gunzip reads it. */
+	if (deflateInit2(&s->z, level, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		rc = ir_err_set(e, IR_EDEP, 0, "zlib: cannot start deflate");
+		goto fail;
+	}
+	s->zinit = 1;
+	*sp = s;
+	return IR_OK;
+fail:
+	ir_sink_free(s);
+	return rc;
+}
+
+/* Deflate n bytes (flush: Z_FINISH at the end) and write what comes out. */
+static int
+gz_put(struct ir_sink *s, const void *buf, size_t n, int flush,
+    struct ir_err *e)
+{
+	size_t out;
+	int zr;
+
+	s->z.next_in = (Bytef *)(uintptr_t)buf;
+	s->z.avail_in = (uInt)n;
+	do {
+		s->z.next_out = s->zbuf;
+		s->z.avail_out = ZBUF;
+		zr = deflate(&s->z, flush);
+		if (zr == Z_STREAM_ERROR)
+			return ir_err_set(e, IR_EDEP, 0, "zlib: deflate failed");
+		out = ZBUF - s->z.avail_out;
+		if (out > 0 && ir_write_full(s->fd, s->zbuf, out) < 0)
+			return ir_err_set(e, IR_EIO, errno, "cannot write '%s'",
+			    s->path);
+	} while (s->z.avail_out == 0 || (flush == Z_FINISH &&
+	    zr != Z_STREAM_END));
+	return IR_OK;
+}
+
 static int
 set_header(libewf_handle_t *h, const char *key, const char *value,
     const char *path, struct ir_err *e)
@@ -292,6 +354,18 @@ ir_sink_write(struct ir_sink *s, const void *buf, size_t n, struct ir_err *e)
 		if (n > 0 && libewf_handle_write_buffer(s->ewf, buf, n,
 		    &err) != (ssize_t)n)
 			return ewf_err(e, &err, "cannot write", s->path);
+		return IR_OK;
+	case GZ:
+		/* zlib takes at most 4 GiB at a time. */
+		while (n > 0) {
+			size_t chunk = n > (1U << 30) ? (1U << 30) : n;
+			int rc2;
+
+			if ((rc2 = gz_put(s, p, chunk, Z_NO_FLUSH, e)) != IR_OK)
+				return rc2;
+			p += chunk;
+			n -= chunk;
+		}
 		return IR_OK;
 	case FD:
 		if (ir_write_full(s->fd, buf, n) < 0)
@@ -404,6 +478,10 @@ ir_sink_finish(struct ir_sink *s, const struct ir_digest *d,
 		return ewf_finish(s, d, bad, nbad, e);
 	case FD:
 		return IR_OK;
+	case GZ:
+		if ((fd = gz_put(s, NULL, 0, Z_FINISH, e)) != IR_OK)
+			return fd;
+		break;
 	case RAW:
 		break;
 	}
@@ -426,8 +504,11 @@ ir_sink_free(struct ir_sink *s)
 
 	if (s == NULL)
 		return;
-	if (s->kind == RAW && s->fd >= 0)
+	if ((s->kind == RAW || s->kind == GZ) && s->fd >= 0)
 		(void)close(s->fd);
+	if (s->zinit)
+		(void)deflateEnd(&s->z);
+	free(s->zbuf);
 	if (s->ewf != NULL) {
 		(void)libewf_handle_close(s->ewf, NULL);
 		(void)libewf_handle_free(&s->ewf, NULL);
@@ -568,6 +649,31 @@ out:
 	return rc;
 }
 
+static int
+gz_hash(const struct ir_sink *s, struct ir_hash *h, struct ir_err *e)
+{
+	char *buf;
+	gzFile gz;
+	int n, rc = IR_OK;
+
+	if ((buf = malloc(BACK_CHUNK)) == NULL)
+		return ir_err_set(e, IR_ENOMEM, 0, "out of memory");
+	if ((gz = gzopen(s->files[0], "rb")) == NULL) {
+		free(buf);
+		return ir_err_set(e, IR_EIO, errno, "cannot read '%s'",
+		    s->files[0]);
+	}
+	while ((n = gzread(gz, buf, BACK_CHUNK)) > 0)
+		if ((rc = hash_fn(buf, (size_t)n, h, e)) != IR_OK)
+			break;
+	if (rc == IR_OK && n < 0)
+		rc = ir_err_set(e, IR_EFORMAT, 0, "'%s': bad gzip data",
+		    s->files[0]);
+	(void)gzclose(gz);
+	free(buf);
+	return rc;
+}
+
 int
 ir_sink_hash_back(const struct ir_sink *s, unsigned int algs,
     struct ir_digest *d, struct ir_err *e)
@@ -580,8 +686,8 @@ ir_sink_hash_back(const struct ir_sink *s, unsigned int algs,
 		    s->name);
 	if ((rc = ir_hash_new(&h, algs, IR_HASH_PARALLEL, e)) != IR_OK)
 		return rc;
-	rc = s->kind == EWF ? ewf_hash(s, h, e) :
-	    raw_read(s, UINT64_MAX, 0, hash_fn, h, e);
+	rc = s->kind == EWF ? ewf_hash(s, h, e) : s->kind == GZ ?
+	    gz_hash(s, h, e) : raw_read(s, UINT64_MAX, 0, hash_fn, h, e);
 	if (rc == IR_OK)
 		rc = ir_hash_final(h, d, e);
 	ir_hash_free(h);

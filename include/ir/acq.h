@@ -25,6 +25,8 @@ struct ir_acq_opts {
 	uint64_t	 resume;	/* bytes already in the sinks (raw) */
 	size_t		 block;		/* bytes per read; 0: 1 MiB */
 	unsigned int	 algs;		/* digests of the whole */
+	struct ir_hash	*hash;		/* or: feed this one, not finalized
+					   (one digest over several runs) */
 	uint64_t	 piece;		/* digests of every piece bytes; 0: none */
 	volatile sig_atomic_t *stop;	/* set: the run ends, IR_EINTR */
 

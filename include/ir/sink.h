@@ -40,6 +40,9 @@ struct ir_ewf_meta {
  */
 int	 ir_sink_raw(struct ir_sink **, const char *path, uint64_t split,
 	    uint64_t resume, struct ir_err *);
+/* A raw image compressed as one gzip member (level 1-9) in path. */
+int	 ir_sink_gzip(struct ir_sink **, const char *path, int level,
+	    struct ir_err *);
 /* An EWF set path.E01, path.E02 ... (the name without extension). */
 int	 ir_sink_ewf(struct ir_sink **, const char *path,
 	    const struct ir_ewf_meta *, struct ir_err *);
