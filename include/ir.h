@@ -21,6 +21,7 @@
 #include "ir/worker.h"
 #include "ir/version.h"
 #include "ir/timeline.h"
+#include "ir/ddmap.h"
 #include "ir/mem.h"
 #include "ir/sink.h"
 #include "ir/acq.h"
