@@ -557,12 +557,14 @@ test_save_load(void **state)
 		(void)ut_path(other, sizeof(other), dir, "ro/img.map");
 	} else
 		(void)snprintf(other, sizeof(other), "/sys/irkit-ddmap.map");
-	assert_int_equal(ir_ddmap_save(&m, other, NULL, &e), IR_EIO);
-	assert_non_null(strstr(e.msg, "cannot create '"));
-	assert_non_null(strstr(e.msg, ".map.tmp': "));
-	assert_true(e.sys_errno == EACCES || e.sys_errno == EPERM ||
-	    e.sys_errno == EROFS);
-	assert_int_equal(lstat(other, &st), -1);
+	if (geteuid() != 0 || stat("/sys/kernel", &st) == 0) {
+		assert_int_equal(ir_ddmap_save(&m, other, NULL, &e), IR_EIO);
+		assert_non_null(strstr(e.msg, "cannot create '"));
+		assert_non_null(strstr(e.msg, ".map.tmp': "));
+		assert_true(e.sys_errno == EACCES || e.sys_errno == EPERM ||
+		    e.sys_errno == EROFS);
+		assert_int_equal(lstat(other, &st), -1);
+	}
 	ir_ddmap_release(&m);
 	ut_rmtree(dir);
 }
