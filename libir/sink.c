@@ -114,8 +114,15 @@ raw_next(struct ir_sink *s, struct ir_err *e)
 {
 	char name[4096];
 
+	struct stat st;
+
 	raw_name(s, s->nfiles, name, sizeof(name));
 	s->fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	/* A device or a FIFO (/dev/null, a tape) holds no earlier result. */
+	if (s->fd < 0 && errno == EEXIST && s->split == 0 &&
+	    stat(name, &st) == 0 && (S_ISCHR(st.st_mode) ||
+	    S_ISFIFO(st.st_mode)))
+		s->fd = open(name, O_WRONLY | O_CLOEXEC);
 	if (s->fd < 0)
 		return ir_err_set(e, IR_EIO, errno, errno == EEXIST ?
 		    "'%s' exists; not overwriting it" : "cannot create '%s'",
