@@ -31,6 +31,7 @@ struct ir_sink {
 	uint64_t	 split;		/* bytes per file; 0: one file */
 	int		 fd;		/* the file being written, or -1 */
 	uint64_t	 in_file;	/* bytes in it */
+	uint64_t	 flushed;	/* of those, handed to writeback */
 
 	/* EWF */
 	libewf_handle_t	*ewf;
@@ -46,6 +47,7 @@ struct ir_sink {
 };
 
 #define ZBUF	(256U << 10)
+#define WRITEBACK	(8U << 20)
 
 /* The message of a libewf error, freed. */
 static int
@@ -108,6 +110,20 @@ raw_name(const struct ir_sink *s, size_t i, char *out, size_t outsz)
 		(void)snprintf(out, outsz, "%s.%03zu", s->path, i + 1);
 }
 
+/*
+ * Start writing back what is written, a few MiB at a time, while the
+ * acquisition goes on: the flush at the end then has little left to do.
+ */
+static void
+writeback(struct ir_sink *s)
+{
+	if (s->in_file - s->flushed < WRITEBACK)
+		return;
+	(void)sync_file_range(s->fd, (off64_t)s->flushed,
+	    (off64_t)(s->in_file - s->flushed), SYNC_FILE_RANGE_WRITE);
+	s->flushed = s->in_file;
+}
+
 /* Start raw file number s->nfiles: always a new one. */
 static int
 raw_next(struct ir_sink *s, struct ir_err *e)
@@ -127,7 +143,7 @@ raw_next(struct ir_sink *s, struct ir_err *e)
 		return ir_err_set(e, IR_EIO, errno, errno == EEXIST ?
 		    "'%s' exists; not overwriting it" : "cannot create '%s'",
 		    name);
-	s->in_file = 0;
+	s->in_file = s->flushed = 0;
 	return add_file(s, name, e);
 }
 
@@ -168,7 +184,7 @@ raw_resume(struct ir_sink *s, uint64_t resume, struct ir_err *e)
 			if (s->fd < 0)
 				return ir_err_set(e, IR_EIO, errno, "cannot "
 				    "open '%s'", name);
-			s->in_file = (uint64_t)st.st_size;
+			s->in_file = s->flushed = (uint64_t)st.st_size;
 			return IR_OK;
 		}
 		if (left == 0)		/* resumed at a file boundary */
@@ -384,7 +400,7 @@ ir_sink_write(struct ir_sink *s, const void *buf, size_t n, struct ir_err *e)
 	}
 	while (n > 0) {
 		if (s->split > 0 && s->in_file == s->split) {
-			if (close(s->fd) != 0)
+			if (fdatasync(s->fd) != 0 || close(s->fd) != 0)
 				return ir_err_set(e, IR_EIO, errno, "cannot "
 				    "write '%s'", s->files[s->nfiles - 1]);
 			s->fd = -1;
@@ -400,6 +416,7 @@ ir_sink_write(struct ir_sink *s, const void *buf, size_t n, struct ir_err *e)
 		s->in_file += k;
 		p += k;
 		n -= k;
+		writeback(s);
 	}
 	return IR_OK;
 }
@@ -494,8 +511,8 @@ ir_sink_finish(struct ir_sink *s, const struct ir_digest *d,
 	}
 	if (s->fd < 0 && (fd = raw_next(s, e)) != IR_OK)	/* empty image */
 		return fd;
-	/* Evidence on disk before the log says it is: one flush for all. */
-	if (syncfs(s->fd) != 0 || close(s->fd) != 0) {
+	/* Evidence on disk before the log says it is. */
+	if ((fdatasync(s->fd) != 0 && errno != EINVAL) || close(s->fd) != 0) {
 		s->fd = -1;
 		return ir_err_set(e, IR_EIO, errno, "cannot write '%s'",
 		    s->files[s->nfiles - 1]);
