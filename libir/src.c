@@ -268,6 +268,18 @@ read_sectors(struct ir_src *s, char *buf, size_t n, uint64_t off,
 	    (unsigned long long)off);
 }
 
+int
+ir_src_set_positioned(struct ir_src *s, struct ir_err *e)
+{
+	if (s->info.kind != IR_SRC_STREAM)
+		return IR_OK;
+	if (s->fifo_wait || lseek(s->fd, 0, SEEK_CUR) < 0)
+		return ir_err_set(e, IR_EINVAL, errno, "'%s' cannot be read at "
+		    "an offset", s->path);
+	s->info.kind = IR_SRC_FILE;	/* of unknown size */
+	return IR_OK;
+}
+
 void
 ir_src_set_retries(struct ir_src *s, int retries)
 {

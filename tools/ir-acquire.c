@@ -429,11 +429,21 @@ acquire_memory(struct acq *a, struct ir_acq_opts *o, struct ir_acq_result *res,
 		return ir_err_prefix(e, "%s", a->iomem);
 	}
 	ir_buf_release(&b);
-	rc = ir_mem_kcore_load(ir_src_fd(a->src), a->kcore, ram, nram, &r,
-	    &nr, &missing, e);
-	free(ram);
-	if (rc != IR_OK)
-		return rc;
+	if (ir_src_info(a->src)->kind == IR_SRC_STREAM) {
+		/* /dev/crash: physical addresses are offsets. */
+		if ((rc = ir_src_set_positioned(a->src, e)) != IR_OK) {
+			free(ram);
+			return rc;
+		}
+		r = ram;
+		nr = nram;
+	} else {
+		rc = ir_mem_kcore_load(ir_src_fd(a->src), a->kcore, ram, nram,
+		    &r, &nr, &missing, e);
+		free(ram);
+		if (rc != IR_OK)
+			return rc;
+	}
 	if (missing > 0)
 		tool_warnx("%s: %" PRIu64 " bytes of RAM have no place in it "
 		    "and are left out", a->kcore, missing);
@@ -629,7 +639,6 @@ main(int argc, char *argv[])
 	a.algs = IR_HASH_BIT(IR_HASH_MD5) | IR_HASH_BIT(IR_HASH_SHA256);
 	a.retries = RETRIES;
 	a.progress_fd = -1;
-	a.kcore = "/proc/kcore";
 	a.iomem = "/proc/iomem";
 	/* getopt_long permutes argv: the log keeps the command as typed. */
 	a.argc = argc;
@@ -791,6 +800,17 @@ main(int argc, char *argv[])
 	a.meta.segment_size = a.split;
 	a.meta.memory = a.memory;
 
+	if (a.memory && a.kcore == NULL) {
+		/* As AVML: the kernel's core file, else the crash driver. */
+		if (access("/proc/kcore", R_OK) == 0)
+			a.kcore = "/proc/kcore";
+		else if (access("/dev/crash", R_OK) == 0)
+			a.kcore = "/dev/crash";
+		else
+			tool_die(IR_EXIT_USAGE, "--memory: no /proc/kcore (a "
+			    "kernel without CONFIG_PROC_KCORE, or not root) and "
+			    "no /dev/crash: physical memory cannot be read here");
+	}
 	tool_setup();
 	a.started = ir_time_now();
 	if (ir_src_open(&a.src, a.memory ? a.kcore : a.source, &e) != IR_OK)

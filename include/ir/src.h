@@ -57,6 +57,12 @@ int	 ir_src_fd(const struct ir_src *);
  */
 int	 ir_src_read(struct ir_src *, void *buf, size_t n, uint64_t off,
 	    size_t *got, struct ir_err *);
+/*
+ * A character device that can be read at any offset (/dev/crash, /dev/mem):
+ * positioned reads instead of a stream's sequential ones.  IR_EINVAL if
+ * it cannot seek.
+ */
+int	 ir_src_set_positioned(struct ir_src *, struct ir_err *);
 /* How often a failed sector is read again before it counts as bad. */
 void	 ir_src_set_retries(struct ir_src *, int retries);
 /* The map of unreadable ranges, ascending and merged. */

@@ -186,6 +186,36 @@ mkdata() {
 	acq 2 /dev/null --memory --kcore k/kcore --iomem k/iomem -f ewf -o m
 }
 
+@test "memory through a physically addressed device (as /dev/crash): every RAM range of iomem" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	python3 "$FIX/mkkcore.py" k >/dev/null || fail "mkkcore.py failed"
+	# /dev/zero stands in for /dev/crash: offsets are physical addresses
+	acq 0 /dev/null --memory --kcore /dev/zero --iomem k/iomem -o z.lime
+	python3 - z.lime <<'PY' || fail "LiME ranges differ from iomem's System RAM"
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+want = [(0x1000, 0x8fff), (0x100000, 0x10ffff), (0x300000, 0x32ffff)]
+got, off = [], 0
+while off < len(data):
+    magic, ver, start, end, _ = struct.unpack_from('<IIQQQ', data, off)
+    assert magic == 0x4C694D45 and ver == 1
+    body = data[off + 32:off + 32 + end - start + 1]
+    assert body == bytes(len(body)) and len(body) == end - start + 1
+    got.append((start, end))
+    off += 32 + end - start + 1
+assert got == want, got
+PY
+}
+
+@test "--progress-fd: JSON progress lines for a wrapper" {
+	truncate -s 2G sparse
+	acq 0 /dev/null -c sha256 --block-size 64K --progress-fd 5 sparse -o /dev/null --log run.log 5>progress.jsonl
+	[ -s progress.jsonl ] || skip "too fast for a progress line"
+	assert_jsonl progress.jsonl
+	jq -e 'select(.type == "progress") | .total == 2147483648 and .bytes <= .total and .rate >= 0' progress.jsonl >/dev/null
+	acq 2 /dev/null --progress-fd 9 sparse -o x.raw
+}
+
 @test "--case: the log in the case, the image beside it, the custody entry complete" {
 	mkdata src 1
 	acq 0 /dev/null --case case --case-id C-7 src -o disk.raw
