@@ -60,11 +60,19 @@ $(B)/tests/tools/%: tests/tools/%.c | $(DEPSOK)
 	    $(shell $(PKG_CONFIG) --libs fuse3)
 
 # libFuzzer harnesses, always with clang and the sanitizers.
-FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-build/fuzz/%: tests/fuzz/fuzz_%.c $(MODULES:%=libir/%.c) $(wildcard libir/*.h) $(HEADERS) | $(DEPSOK)
+# libir is built once, instrumented, and every harness links it.
+FUZZ_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_CC     = clang -std=gnu11 $(IR_CPPFLAGS) \
+	      $(filter-out -Wno-format-truncation,$(WARN)) $(FUZZ_CFLAGS)
+build/fuzz-obj/%.o: libir/%.c $(wildcard libir/*.h) $(HEADERS) | $(DEPSOK)
 	@mkdir -p $(@D)
-	clang -std=gnu11 $(IR_CPPFLAGS) $(filter-out -Wno-format-truncation,$(WARN)) $(FUZZ_CFLAGS) $(DEP_CFLAGS) \
-	    -o $@ $< $(MODULES:%=libir/%.c) $(DEP_LIBS)
+	$(FUZZ_CC) -fsanitize=fuzzer-no-link $(DEP_CFLAGS) -c -o $@ $<
+build/fuzz-obj/libir.a: $(MODULES:%=build/fuzz-obj/%.o)
+	$(AR) rcs $@ $^
+build/fuzz/%: tests/fuzz/fuzz_%.c build/fuzz-obj/libir.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -fsanitize=fuzzer $(DEP_CFLAGS) -o $@ $< \
+	    build/fuzz-obj/libir.a $(DEP_LIBS)
 fuzz: $(FUZZERS:%=build/fuzz/%)
 
 SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
