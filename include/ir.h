@@ -25,5 +25,8 @@
 #include "ir/mem.h"
 #include "ir/sink.h"
 #include "ir/acq.h"
+#include "ir/yara.h"
+#include "ir/ioc.h"
+#include "ir/procmem.h"
 
 #endif
