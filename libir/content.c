@@ -27,7 +27,42 @@ struct ir_content {
 	struct ir_magic		*magic;
 	unsigned char		*buf;
 	volatile sig_atomic_t	*stop;		/* set: give up reading */
+	unsigned char		*kept;		/* opts.keep: the content */
+	size_t			 nkept, akept;
+	int			 whole;
 };
+
+const void *
+ir_content_data(const struct ir_content *c, size_t *n, int *whole)
+{
+	*n = c->nkept;
+	*whole = c->whole;
+	return c->kept;
+}
+
+/*
+ * Where the next chunk goes: on the end of the kept content while it fits
+ * in opts.keep (read there directly, no copy), else the scratch buffer.
+ */
+static unsigned char *
+chunk_dest(struct ir_content *c)
+{
+	size_t want;
+	unsigned char *p;
+
+	if (c->opts.keep == 0 || !c->whole || c->nkept >= c->opts.keep)
+		return c->buf;
+	if (c->nkept + CHUNK > c->akept) {
+		want = c->akept ? c->akept * 2 : 4 * CHUNK;
+		while (want < c->nkept + CHUNK)
+			want *= 2;
+		if ((p = realloc(c->kept, want)) == NULL)
+			return c->buf;
+		c->kept = p;
+		c->akept = want;
+	}
+	return c->kept + c->nkept;
+}
 
 void
 ir_content_set_stop(struct ir_content *c, volatile sig_atomic_t *stop)
@@ -76,6 +111,7 @@ ir_content_free(struct ir_content *c)
 	ir_hash_free(c->phash);
 	ir_magic_close(c->magic);
 	free(c->buf);
+	free(c->kept);
 	free(c);
 }
 
@@ -161,21 +197,31 @@ digest(struct ir_content *c, struct content_src *src, uint64_t size,
 		h = c->phash;
 	if (h != NULL && ir_hash_reset(h, &e) != IR_OK)
 		return fail(f, e.msg, 0);
+	c->nkept = 0;
+	c->whole = 1;
 	for (;;) {
-		n = source_read(src, c->buf, CHUNK, what, sizeof(what), &err);
-		if (n < 0)
+		unsigned char *buf = chunk_dest(c);
+
+		n = source_read(src, buf, CHUNK, what, sizeof(what), &err);
+		if (n < 0) {
+			c->whole = 0;
 			return fail(f, what, err);
+		}
+		if (buf != c->buf)
+			c->nkept += (size_t)n;
+		else if (n > 0)
+			c->whole = 0;
 		if (!typed) {
 			/* The first chunk (or the whole file) is enough. */
 			size_t k = (size_t)n < MAGIC_BYTES ? (size_t)n : MAGIC_BYTES;
 
-			if (ir_magic_mime(c->magic, c->buf, k, f->mime,
+			if (ir_magic_mime(c->magic, buf, k, f->mime,
 			    sizeof(f->mime), &e) != IR_OK)
 				return fail(f, e.msg, 0);
 			f->mime_mismatch = ir_magic_mismatch(f->name, f->mime) &&
-			    ir_magic_exec_header(c->buf, k);
+			    ir_magic_exec_header(buf, k);
 			typed = 1;
-			if (h == NULL) {
+			if (h == NULL && c->opts.keep == 0) {
 				total = (uint64_t)n;	/* what was read */
 				break;
 			}
@@ -187,7 +233,7 @@ digest(struct ir_content *c, struct content_src *src, uint64_t size,
 			return fail(f, "interrupted before the end of the file",
 			    0);
 		total += (uint64_t)n;
-		if (h != NULL && ir_hash_update(h, c->buf, (size_t)n, &e) != IR_OK)
+		if (h != NULL && ir_hash_update(h, buf, (size_t)n, &e) != IR_OK)
 			return fail(f, e.msg, 0);
 		if ((size_t)n < CHUNK)
 			break;

@@ -18,6 +18,8 @@ struct ir_content_opts {
 	int		 type;		/* libmagic type and mismatch check */
 	uint64_t	 max_size;	/* 0: no limit; larger files are skipped */
 	const char	*magic_db;	/* NULL: libmagic's default */
+	size_t		 keep;		/* keep up to this many bytes of the
+					   content read (ir_content_data) */
 };
 
 struct ir_content;
@@ -46,6 +48,13 @@ int	 ir_content_reader(struct ir_content *, ir_content_read_fn fn,
  * digest): SIGINT must not wait for a huge file.  NULL: never.
  */
 void	 ir_content_set_stop(struct ir_content *, volatile sig_atomic_t *stop);
+/*
+ * The content of the last file read, when opts.keep asked for it: one read
+ * feeds the digests, the type and a later scan.  *whole is 0 when the
+ * file was longer than opts.keep (only its start is there) or was not
+ * read to its end.
+ */
+const void *ir_content_data(const struct ir_content *, size_t *n, int *whole);
 /* Does the file need reading at all under these options? */
 int	 ir_content_wanted(const struct ir_content_opts *);
 

@@ -61,7 +61,7 @@ copy_file(const char *from, const char *to)
 static void
 test_elf_named_jpg(void **state)
 {
-	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_SHA256), 1, 0, NULL };
+	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_SHA256), 1, 0, NULL, 0 };
 	struct ir_content *c;
 	struct ir_file f;
 	struct ir_digest want;
@@ -99,7 +99,7 @@ test_elf_named_jpg(void **state)
 static void
 test_text_and_empty(void **state)
 {
-	struct ir_content_opts o = { IR_HASH_ALL, 1, 0, NULL };
+	struct ir_content_opts o = { IR_HASH_ALL, 1, 0, NULL, 0 };
 	struct ir_content *c;
 	struct ir_file f;
 	char hex[65];
@@ -124,8 +124,8 @@ test_text_and_empty(void **state)
 static void
 test_max_size_and_type_only(void **state)
 {
-	struct ir_content_opts big = { IR_HASH_BIT(IR_HASH_MD5), 0, 10, NULL };
-	struct ir_content_opts type = { 0, 1, 0, NULL };
+	struct ir_content_opts big = { IR_HASH_BIT(IR_HASH_MD5), 0, 10, NULL, 0 };
+	struct ir_content_opts type = { 0, 1, 0, NULL, 0 };
 	struct ir_content *c;
 	struct ir_file f;
 	uint64_t n;
@@ -164,7 +164,7 @@ test_max_size_and_type_only(void **state)
 static void
 test_changed_since_examined(void **state)
 {
-	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_SHA1), 0, 0, NULL };
+	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_SHA1), 0, 0, NULL, 0 };
 	struct ir_content *c;
 	struct ir_file f;
 	char path[512];
@@ -195,7 +195,7 @@ test_changed_since_examined(void **state)
 static void
 test_read_error_is_recorded(void **state)
 {
-	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_MD5), 0, 0, NULL };
+	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_MD5), 0, 0, NULL, 0 };
 	struct ir_content *c;
 	struct ir_file f;
 	uint64_t n;
@@ -218,7 +218,7 @@ static void
 test_large_file_parallel_digests(void **state)
 {
 	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_MD5) |
-	    IR_HASH_BIT(IR_HASH_SHA256), 0, 0, NULL };
+	    IR_HASH_BIT(IR_HASH_SHA256), 0, 0, NULL, 0 };
 	struct ir_content *c;
 	struct ir_file f;
 	char path[512], cmd[600], want[80], got[80];
@@ -253,11 +253,68 @@ test_large_file_parallel_digests(void **state)
 	ir_content_free(c);
 }
 
+/* keep: one read gives the digests and the content itself. */
+static void
+test_keep(void **state)
+{
+	struct ir_content_opts o = { IR_HASH_BIT(IR_HASH_SHA256), 1, 0, NULL,
+	    8 << 20 };
+	struct ir_content *c;
+	struct ir_file f;
+	struct ir_err e;
+	struct ir_digest d;
+	struct ir_hash *h;
+	unsigned char *want;
+	const unsigned char *got;
+	char path[512];
+	uint64_t nread;
+	size_t n, i, size = (3 << 20) + 12345;
+	int whole;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(want = malloc(size));
+	for (i = 0; i < size; i++)
+		want[i] = (unsigned char)(i * 31 + (i >> 11));
+	(void)snprintf(path, sizeof(path), "%s/kept", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(want, 1, size, fp), size);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(ir_hash_new(&h, o.algs, 0, &e), IR_OK);
+	assert_int_equal(ir_hash_update(h, want, size, &e), IR_OK);
+	assert_int_equal(ir_hash_final(h, &d, &e), IR_OK);
+	ir_hash_free(h);
+
+	assert_int_equal(ir_content_new(&c, &o, &e), IR_OK);
+	assert_int_equal(examine(c, "kept", &f, &nread), IR_OK);
+	got = ir_content_data(c, &n, &whole);
+	assert_int_equal(n, size);
+	assert_true(whole);
+	assert_memory_equal(got, want, size);
+	assert_memory_equal(f.digest.md[IR_HASH_SHA256],
+	    d.md[IR_HASH_SHA256], 32);
+	ir_content_free(c);
+
+	/* A smaller keep: the start only, said; the digest still whole. */
+	o.keep = 1 << 20;
+	assert_int_equal(ir_content_new(&c, &o, &e), IR_OK);
+	assert_int_equal(examine(c, "kept", &f, &nread), IR_OK);
+	got = ir_content_data(c, &n, &whole);
+	assert_true(n >= (size_t)1 << 20 && n < size);
+	assert_false(whole);
+	assert_memory_equal(got, want, n);
+	assert_memory_equal(f.digest.md[IR_HASH_SHA256],
+	    d.md[IR_HASH_SHA256], 32);
+	ir_content_free(c);
+	free(want);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_elf_named_jpg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_and_empty, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_max_size_and_type_only,
