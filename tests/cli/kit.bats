@@ -83,7 +83,7 @@ teardown() {
 	[[ "$output" == *"libtsk"* ]] || fail "$output"
 	[ -z "$stderr" ] || fail "stderr: $stderr"
 	run -2 --separate-stderr "$KIT/irkit"
-	[[ "$stderr" == "usage: irkit tool [args...]; tools: ir-walk"* ]] ||
+	[[ "$stderr" == "usage: irkit tool [args...]; tools: "*" ir-walk"* ]] ||
 	    fail "$stderr"
 	run -2 --separate-stderr "$KIT/irkit" no-such-tool
 	[[ "$stderr" == *"no tool or playbook 'no-such-tool'"* ]] ||
