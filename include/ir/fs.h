@@ -105,6 +105,17 @@ int	 ir_fs_walk(struct ir_img *img, const struct ir_fs_opts *, ir_fs_fn fn,
 	    ir_fs_problem_fn problem_fn, void *arg, struct ir_err *);
 
 /*
+ * The unallocated space of a file system, in runs of contiguous blocks cut
+ * into chunks of at most chunk bytes: fn gets each with its byte offset in
+ * the file system; non-IR_OK from fn stops (returned).  Deleted content
+ * that no file record reaches any more is here.
+ */
+typedef int	(*ir_fs_unalloc_fn)(uint64_t off, const void *buf, size_t n,
+		    void *arg);
+int	 ir_fs_unalloc(struct ir_fs *, const struct ir_fs_opts *, size_t chunk,
+	    ir_fs_unalloc_fn fn, void *arg, struct ir_err *);
+
+/*
  * Open one file by path ("/dir/name", "/name:stream" for an NTFS stream)
  * or, when path is NULL, by inode (attr_type/attr_id 0: the default
  * stream).  Deleted files are found by inode, or by path when their name
