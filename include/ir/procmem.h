@@ -21,6 +21,13 @@ struct ir_region {
 	char		 dev[16];	/* "08:01" */
 	uint64_t	 inode;
 	const char	*path;		/* "/usr/bin/x", "[heap]", "" */
+	/*
+	 * 1 when the mapping is a device's (a character or block special
+	 * file, seen through /proc/PID/map_files), 0 when it is known not
+	 * to be, -1 when not known (maps text alone; map_files needs
+	 * CAP_SYS_ADMIN): then ir_region_scannable goes by the path.
+	 */
+	int		 devmap;
 };
 
 /*
@@ -31,7 +38,12 @@ int	 ir_maps_parse(const char *buf, size_t n, struct ir_region **r,
 	    size_t *nr, struct ir_err *);
 void	 ir_regions_free(struct ir_region *, size_t);
 
-/* Regions worth reading: readable, not [vvar]/[vsyscall], not a device. */
+/*
+ * Regions worth reading: readable, not [vvar], [vvar_vclock], [vsyscall]
+ * or [uprobes], below 2^63 (what pread can reach), not a device's memory
+ * (devmap, else a path under /dev/ other than /dev/shm/ and /dev/zero,
+ * which is how shared anonymous memory shows).  [vdso] is read.
+ */
 int	 ir_region_scannable(const struct ir_region *);
 
 struct ir_proc;
@@ -45,10 +57,16 @@ void	 ir_proc_close(struct ir_proc *);
 const struct ir_region *ir_proc_regions(const struct ir_proc *, size_t *n);
 const char *ir_proc_exe(const struct ir_proc *);	/* "" when unknown */
 const char *ir_proc_comm(const struct ir_proc *);
+pid_t	 ir_proc_pid(const struct ir_proc *);
+/* Field 22 of /proc/PID/stat: clock ticks after boot. */
+uint64_t ir_proc_start_time(const struct ir_proc *);
 /*
  * Read up to n bytes of region memory at addr: unreadable pages are left
- * as zeros and counted in *holes (bytes); *got is what was read or zeroed.
- * IR_ENOENT when the process is gone or its pid now names another.
+ * as zeros and counted in *holes (bytes of this call; holes may be NULL);
+ * *got is what was read or zeroed (n unless an error).  The memory is
+ * read through a /proc/PID/mem opened by ir_proc_open, which stays bound
+ * to that process's address space: IR_ENOENT when the process has exited
+ * or exec'd since, never another process's bytes.  IR_EINVAL past 2^63.
  */
 int	 ir_proc_read(struct ir_proc *, uint64_t addr, void *buf, size_t n,
 	    size_t *got, uint64_t *holes, struct ir_err *);
