@@ -209,7 +209,13 @@ static int
 json_record(struct ir_writer *w, const struct ir_field *f, size_t n,
     struct ir_err *e)
 {
-	struct ir_buf *b = &w->line;
+	return ir_json_record(&w->line, f, n, e);
+}
+
+int
+ir_json_record(struct ir_buf *b, const struct ir_field *f, size_t n,
+    struct ir_err *e)
+{
 	size_t i;
 	int rc = ir_buf_addch(b, '{', e), first = 1;
 

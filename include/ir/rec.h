@@ -73,6 +73,13 @@ void	 ir_writer_continue(struct ir_writer *);
 /* Flush and free; reports any write error seen on fp. */
 int	 ir_writer_close(struct ir_writer *, struct ir_err *);
 
+/*
+ * One record as a JSON object (no newline) appended to b: for records made
+ * on several threads and written later, in order.
+ */
+struct ir_buf;
+int	 ir_json_record(struct ir_buf *b, const struct ir_field *f, size_t n,
+	    struct ir_err *);
 /* Is [p, p+n) valid UTF-8 without NUL? */
 int	 ir_utf8_valid(const void *p, size_t n);
 /* Append s as a JSON string (quotes included), U+FFFD for bad bytes. */
