@@ -13,6 +13,8 @@ LIBOBJ   = $(MODULES:%=$(B)/libir/%.o)
 # The tools' shared code: every other tools/*.c.
 TOOLSRC  = $(filter-out tools/ir-%.c,$(wildcard tools/*.c))
 TOOLOBJ  = $(TOOLSRC:tools/%.c=$(B)/tools/%.o)
+# An archive: a tool links only the shared code it uses.
+TOOLLIB  = $(B)/tools/libtools.a
 UNITS    = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS  = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 TESTTOOLS = $(patsubst tests/tools/%.c,%,$(wildcard tests/tools/*.c))
@@ -40,9 +42,12 @@ $(B)/tools/%.o: tools/%.c $(wildcard tools/*.h) $(HEADERS) | $(DEPSOK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/bin/%: $(B)/tools/%.o $(TOOLOBJ) $(B)/libir.a
+$(TOOLLIB): $(TOOLOBJ)
+	$(AR) rcs $@ $(TOOLOBJ)
+
+$(B)/bin/%: $(B)/tools/%.o $(TOOLLIB) $(B)/libir.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TOOLOBJ) $(B)/libir.a $(DEP_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TOOLLIB) $(B)/libir.a $(DEP_LIBS)
 
 
 # Unit tests: one cmocka program per libir module.
@@ -95,7 +100,8 @@ KIT_MAGIC  = /usr/share/misc/magic.mgc
 KIT_TSK_A  = $(shell $(CC) -print-file-name=libtsk.a)
 kit: $(DEPSOK)
 	$(MAKE) B=build/kit CFLAGS="$(KIT_CFLAGS)" build/kit/libir.a \
-	    $(TOOLS:%=build/kit/tools/%.o) $(KIT_TOOLOBJ)
+	    $(TOOLS:%=build/kit/tools/%.o) $(KIT_TOOLOBJ) \
+	    build/kit/tools/libtools.a
 	$(MAKE) kit-link
 # Pull in image, file system and YARA code now, so the kit is known to
 # link whole before any tool calls it (libtsk's AFF support is the stub).
@@ -139,7 +145,8 @@ kit-link: build/kit/afflib_stub.o
 	mkdir -p kit/bin kit/share
 	for t in $(TOOLS); do \
 	    $(CC) -static -o kit/bin/$$t build/kit/tools/$$t.o \
-	    $(KIT_TOOLOBJ) build/kit/libir.a build/kit/afflib_stub.o \
+	    build/kit/tools/libtools.a build/kit/libir.a \
+	    build/kit/afflib_stub.o \
 	    $(KIT_LINK_ALL) $(STATIC_LIBS) 2>build/kit/link.log; rc=$$?; \
 	    cat build/kit/link.log >&2; [ $$rc -eq 0 ] || exit 1; \
 	    if grep -o "warning: Using '[a-z_0-9]*'" build/kit/link.log | \
