@@ -403,8 +403,14 @@ ir_proc_open(struct ir_proc **pp, pid_t pid, struct ir_err *e)
 		goto fail;
 	/* mem needs more (ptrace attach mode) than maps: its error first. */
 	if ((p->memfd = openat(p->dirfd, "mem", O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = proc_errno(e, pid, "mem", errno);
-		goto fail;
+		/*
+		 * ESRCH for a process that is still there: it has no address
+		 * space (a kernel thread, a zombie).  No regions, then.
+		 */
+		if (errno != ESRCH || !ir_proc_same(p)) {
+			rc = proc_errno(e, pid, "mem", errno);
+			goto fail;
+		}
 	}
 	if ((rc = proc_file(p->dirfd, pid, "maps", &maps, e)) != IR_OK)
 		goto fail;
@@ -488,6 +494,9 @@ ir_proc_read(struct ir_proc *p, uint64_t addr, void *buf, size_t n,
 		return ir_err_set(e, IR_EINVAL, 0, "process %d: address "
 		    "0x%llx+%zu is past what pread reaches", (int)p->pid,
 		    (unsigned long long)addr, n);
+	if (p->memfd < 0)
+		return ir_err_set(e, IR_ENOENT, 0, "process %d has no memory "
+		    "(a kernel thread or a zombie)", (int)p->pid);
 	while (done < n) {
 		at = addr + done;
 		r = pread(p->memfd, b + done, n - done, (off_t)at);
