@@ -89,6 +89,8 @@ walk_child(int fd, void *arg)
 	    ir_writer_open(&c->w, iw->fmt, fp, ir_file_columns, &e) != IR_OK)
 		return IMG_FAILED;
 	ir_writer_continue(c->w);
+	if (iw->begin != NULL && (rc = iw->begin(fp, iw->arg)) != 0)
+		return rc < 0 ? IMG_FAILED : rc;
 	if (ir_img_open(&c->img, iw->path, iw->type, &e) != IR_OK) {
 		tool_warnx("%s", e.msg);
 		(void)problem_record(c->w, iw, c->part, NULL, e.msg);
@@ -118,6 +120,10 @@ walk_child(int fd, void *arg)
 			c->bits |= IMG_INCOMPLETE;
 		} else if (rc != IR_OK)
 			c->bits |= IMG_FAILED;
+		if (iw->end != NULL && !(c->bits & IMG_STOPPED)) {
+			rc = iw->end(fs, c->part, c->w, iw->arg);
+			c->bits |= rc < 0 ? IMG_FAILED : rc;
+		}
 		ir_fs_close(fs);
 	}
 	ir_img_close(c->img);

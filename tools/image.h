@@ -32,6 +32,15 @@ struct image_walk {
 	 */
 	int		(*on_file)(const struct ir_fs_ent *, struct ir_writer *w,
 			    void *arg);
+	/*
+	 * Optional, in the worker: before the first file (out is where the
+	 * records go), and after the last one of a file system that could
+	 * be opened (more work on it, such as its unallocated space); each
+	 * returns IMG_* bits, or -1 to stop.
+	 */
+	int		(*begin)(FILE *out, void *arg);
+	int		(*end)(struct ir_fs *, const struct ir_fs_part *,
+			    struct ir_writer *w, void *arg);
 	void		*arg;
 };
 
