@@ -43,7 +43,7 @@ struct ir_proc {
 	size_t		 pagesz;
 };
 
-/* Lower-case hex, as the kernel prints it: mind digits, at most maxd. */
+/* Lower-case hex, as the kernel prints it: mind to maxd digits. */
 static int
 hexfield(const char *p, size_t len, size_t *j, size_t mind, size_t maxd,
     uint64_t *v)
