@@ -121,7 +121,11 @@ ir_worker_run(ir_worker_fn fn, void *arg, ir_worker_sink sink, void *sink_arg,
 	struct ir_worker_opts o;
 	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
 
+#ifdef IR_ASAN
+	o.stall = 5 * IR_WORKER_STALL;
+#else
 	o.stall = IR_WORKER_STALL;
+#endif
 	o.mem = pages > 0 && psz > 0 ?
 	    (unsigned long long)pages * (unsigned long long)psz / 4 : 0;
 	if (o.mem < (1ULL << 30))

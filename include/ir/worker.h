@@ -34,7 +34,12 @@ struct ir_worker_opts {
 	int		 stall;		/* seconds; 0: never killed as hung */
 	unsigned long long mem;		/* bytes; 0: no limit */
 };
-#define IR_WORKER_STALL	10		/* the default stall */
+/*
+ * The default stall: a deadlock is for ever, so a minute costs little; an
+ * AddressSanitizer leak check at a worker's exit waits on a futex while a
+ * tracer (another process, in the same memory) works, slowly under load.
+ */
+#define IR_WORKER_STALL	60
 
 /* Child side: write records to fd; the return value is its exit status. */
 typedef int	(*ir_worker_fn)(int fd, void *arg);
