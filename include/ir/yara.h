@@ -46,6 +46,8 @@ int	 ir_rules_builder_add_string(struct ir_rules_builder *,
 /* The ruleset; the builder is freed either way. */
 int	 ir_rules_builder_finish(struct ir_rules_builder *, struct ir_rules **,
 	    struct ir_err *);
+/* Give up on a builder without a ruleset (after a failed add). */
+void	 ir_rules_builder_free(struct ir_rules_builder *);
 /* A compiled ruleset (yarac, or ir_rules_save). */
 int	 ir_rules_load(struct ir_rules **, const char *path, struct ir_err *);
 int	 ir_rules_save(const struct ir_rules *, const char *path,
