@@ -47,8 +47,14 @@ size_t	 ir_names_match(const struct ir_names *, const char *path,
 /*
  * Keyword or C2 lists (one string a line, '#' comments) to YARA source: one
  * rule per list, named rule_name, with every string as a text string
- * (ascii wide nocase) and "any of them"; the list's name and line of each
- * string in the rule's meta.  Appended to out.
+ * (ascii wide nocase) and "any of them"; the list's name and its string
+ * count in the rule's meta, the line of each string in a comment after it.
+ * Strings are taken as written, but for a trailing ";NN" (a score, as in
+ * Loki's C2 list: noted in the comment).  A list of more than 350 strings
+ * becomes rules rule_name, rule_name_2 ... (meta part = 2 ...): libyara
+ * warns about a rule of more than 12000 atoms.  A list with no string
+ * gives a rule whose condition is false.  Appended to out (left as it was
+ * on error); *count (may be NULL) gets the number of strings.
  */
 int	 ir_keywords_to_yara(const char *buf, size_t n, const char *name,
 	    const char *rule_name, struct ir_buf *out, size_t *count,
