@@ -152,7 +152,7 @@ compile_cb(int level, const char *file, int line, const YR_RULE *rule,
 
 	(void)rule;
 	if (file == NULL)
-		file = b->cur;
+		file = b->cur != NULL ? b->cur : "?";
 	if (b->mode == CB_QUIET)
 		return;
 	if (level == YARA_ERROR_LEVEL_WARNING) {
@@ -333,13 +333,14 @@ add_src(struct ir_rules_builder *b, struct src *s, struct ir_err *e)
 		return IR_OK;
 	}
 	(void)snprintf(file, sizeof(file), "%s", b->errfile);
-	(void)snprintf(msg, sizeof(msg), "%s", n < 0 ? "out of memory" :
-	    b->errmsg);
+	(void)snprintf(msg, sizeof(msg), "%s", b->errmsg);
 	line = b->errline;
 	src_free(s);
 	if ((rc = rebuild(b, e)) != IR_OK)
 		return rc;
-	return bad(b, n < 0 ? IR_ENOMEM : IR_EFORMAT, file, line, msg, e);
+	if (n < 0)
+		return ir_err_set(e, IR_ENOMEM, 0, "out of memory");
+	return bad(b, IR_EFORMAT, file, line, msg, e);
 }
 
 int
@@ -677,7 +678,10 @@ ir_rules_load(struct ir_rules **rp, const char *path, struct ir_err *e)
 	return IR_OK;
 }
 
-/* Written beside path and renamed over it: never half a ruleset. */
+/*
+ * Written beside path and renamed over it: never half a ruleset.  Mode
+ * 0600 (mkostemp): a case's own rules can say what it is about.
+ */
 int
 ir_rules_save(const struct ir_rules *r, const char *path, struct ir_err *e)
 {
@@ -693,7 +697,6 @@ ir_rules_save(const struct ir_rules *r, const char *path, struct ir_err *e)
 		free(tmp);
 		return rc;
 	}
-	(void)fchmod(fd, 0644);
 	if ((fp = fdopen(fd, "wb")) == NULL) {
 		serr = errno;
 		(void)close(fd);

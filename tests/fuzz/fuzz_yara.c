@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * rebuilt from what went in before.
 	 */
 	rc = ir_rules_builder_add_string(b, text, "again", NULL, &e);
-	if (rc != IR_OK && (rc != IR_EFORMAT || strncmp(e.msg, "again:", 6)))
+	if (rc != IR_OK && (rc != IR_EFORMAT || strncmp(e.msg, "again:", 6) != 0))
 		abort();
 	if (ir_rules_builder_finish(b, &r, &e) != IR_OK)
 		abort();

@@ -793,6 +793,19 @@ test_threads(void **state)
 	ut_rmtree(dir);
 }
 
+static int
+sanitized(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return 1;
+#endif
+#endif
+	return 0;
+}
+
 static void
 test_signature_base(void **state)
 {
@@ -811,13 +824,37 @@ test_signature_base(void **state)
 		skip();
 	memset(&p, 0, sizeof(p));
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (ir_rules_open(&r, SIGBASE, &o, &e) != IR_OK)
-		fail_msg("%s", e.msg);
+	if (sanitized()) {
+		/*
+		 * libyara's compiler allocates a lot, and every allocation
+		 * unwinds the stack under fast_unwind_on_malloc=0 (a minute
+		 * for the whole set): every eighth file will do there.
+		 */
+		struct ir_rules_builder *b;
+		char line[4200];
+		FILE *fp;
+
+		assert_int_equal(ir_rules_builder_new(&b, &o, &e), IR_OK);
+		assert_non_null(fp = popen("find '" SIGBASE "' -type f "
+		    "-name '*.yar*' | LC_ALL=C sort | awk 'NR % 8 == 1'", "r"));
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			if (ir_rules_builder_add_path(b, line, NULL, &e) != IR_OK)
+				fail_msg("%s", e.msg);
+		}
+		assert_int_equal(pclose(fp), 0);
+		assert_int_equal(ir_rules_builder_finish(b, &r, &e), IR_OK);
+		assert_true(ir_rules_count(r) > 100);
+	} else {
+		if (ir_rules_open(&r, SIGBASE, &o, &e) != IR_OK)
+			fail_msg("%s", e.msg);
+		/* 5871 public and 12 private rules in the reference copy. */
+		assert_true(ir_rules_count(r) > 5000);
+	}
 	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
 	dt = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	assert_int_equal(p.nerr, 0);
-	assert_true(ir_rules_count(r) > 1000);
 	print_message("signature-base: %u rules, %d warnings, %.1f s\n",
 	    ir_rules_count(r), p.nwarn, dt);
 	/* Scans: this test program itself, as an ELF named like one. */
