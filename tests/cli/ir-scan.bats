@@ -1,0 +1,171 @@
+#!/usr/bin/env bats
+# ir-scan on real inputs: images built here with planted files (deleted
+# on FAT and on ext4) and rules that need the file's start, a process
+# holding a marker in its heap, /usr/bin against yara -r, signature-base,
+# IOC lists, bad rules, special files.
+
+load common
+
+SIGBASE=$BATS_TEST_DIRNAME/../../../shared/rules/signature-base
+
+setup() {
+	irkit_setup
+	command -v yara >/dev/null || skip "yara is not installed"
+	PID=
+}
+
+teardown() {
+	[ -z "$PID" ] || kill "$PID" 2>/dev/null || true
+}
+
+scan() {
+	local want=$1 out=$2
+	shift 2
+	run_tool "$want" "$out" ir-scan "$@"
+}
+
+# A PE-looking file: "MZ", then a marker string further in.
+plant() {
+	{ printf 'MZ\220\0'; head -c 3000 /dev/zero; printf 'IRKIT-PLANTED-%s' "$2"; } >"$1"
+}
+
+rules_mz() {
+	cat >mz.yar <<'EOF'
+rule planted_pe : test
+{
+	meta:
+		author = "irkit tests"
+		score = 75
+	strings:
+		$m = "IRKIT-PLANTED-"
+	condition:
+		uint16(0) == 0x5A4D and $m
+}
+EOF
+}
+
+@test "images: planted PE files found, deleted ones on FAT and ext4 too; a raw scan of the image cannot" {
+	rules_mz
+	mkdir src
+	plant src/kept.exe kept
+	plant src/gone.exe gone
+	mkfs.ext4 -q -F -d src ext.img 8M
+	debugfs -w -R "rm gone.exe" ext.img >/dev/null 2>&1
+	mkfs.fat -C fat.img 8192 >/dev/null
+	mcopy -i fat.img src/kept.exe ::/KEPT.EXE
+	mcopy -i fat.img src/gone.exe ::/GONE.EXE
+	mdel -i fat.img ::/GONE.EXE
+	scan 1 ext.jsonl -r mz.yar ext.img
+	assert_jsonl ext.jsonl
+	assert_eq "$(jq -r 'select(.type == "match") | [.rule, .path, .deleted, .fstype] | @tsv' ext.jsonl | sort)" \
+	    "$(printf 'planted_pe\t/gone.exe\ttrue\text4\nplanted_pe\t/kept.exe\tfalse\text4')"
+	scan 1 fat.jsonl -r mz.yar fat.img
+	assert_eq "$(jq -r 'select(.type == "match") | [.path, .deleted] | @tsv' fat.jsonl | sort)" \
+	    "$(printf '/KEPT.EXE\tfalse\n/_ONE.EXE\ttrue')"
+	# the record: tags, meta, the string with its offset, the file's hash
+	assert_eq "$(jq -r 'select(.path == "/KEPT.EXE") | [.tags[0], .meta.score, .strings[0].id, .strings[0].offset, .sha256] | @tsv' fat.jsonl)" \
+	    "$(printf 'test\t75\t$m\t3004\t%s' "$(sha256sum <src/kept.exe | cut -d' ' -f1)")"
+	# yara over the raw images sees neither: the image does not start with MZ
+	[ -z "$(yara mz.yar ext.img; yara mz.yar fat.img)" ] || fail "yara matched the raw image"
+}
+
+@test "--unallocated: what a deleted file left in free blocks" {
+	printf 'rule left_behind { strings: $a = "IRKIT-UNALLOC-4711" condition: $a }\n' >u.yar
+	mkfs.fat -C fat.img 8192 >/dev/null
+	# the marker in X's second cluster; Y takes X's entry and first one
+	{ head -c 3000 /dev/zero; printf 'junk IRKIT-UNALLOC-4711 junk'; } >x
+	mcopy -i fat.img x ::/X.TXT
+	mdel -i fat.img ::/X.TXT
+	# the name's entry is reused: no file record leads to the bytes
+	printf 'other' >y
+	mcopy -i fat.img y ::/Y.TXT
+	scan 1 out.jsonl -r u.yar --unallocated fat.img
+	assert_eq "$(jq -r 'select(.type == "match" and .unallocated) | [.rule, .fstype] | @tsv' out.jsonl)" \
+	    "$(printf 'left_behind\tfat12')"
+	local off
+	off=$(jq -r 'select(.unallocated) | .offset + .strings[0].offset' out.jsonl)
+	assert_eq "$(dd if=fat.img bs=1 skip="$off" count=18 status=none)" IRKIT-UNALLOC-4711
+}
+
+@test "--pid: a marker only in a process's heap" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	# the marker is built at run time: not in the command line or a file
+	python3 -c 'import time, sys
+m = bytearray(b"".join(bytes([c ^ 0x20]) for c in b"irkit\rheap\rmarker\r\x11\x12\x13\x14"))
+sys.stdout.write("ready\n"); sys.stdout.flush()
+time.sleep(60)' >ready &
+	PID=$!
+	local i
+	for i in $(seq 50); do [ -s ready ] && break; sleep 0.1; done
+	printf 'rule heap_marker { strings: $a = "IRKIT-HEAP-MARKER-1234" condition: $a }\n' >h.yar
+	scan 1 out.jsonl -r h.yar --pid "$PID"
+	assert_jsonl out.jsonl
+	assert_eq "$(jq -r 'select(.type == "match") | [.rule, .pid] | @tsv' out.jsonl | sort -u)" \
+	    "$(printf 'heap_marker\t%s' "$PID")"
+	jq -e 'select(.type == "match") | .perms | startswith("rw")' out.jsonl >/dev/null
+	kill "$PID"
+	wait "$PID" 2>/dev/null || true
+	PID=
+	scan 0 gone.jsonl -r h.yar --pid 999999999
+}
+
+@test "/usr/bin: the same matches as yara -r with the same compiled rules" {
+	cat >bin.yar <<'EOF'
+rule elf_with_gnu { strings: $a = "GNU" condition: uint32(0) == 0x464c457f and $a }
+rule shell_script { condition: uint16(0) == 0x2123 }
+rule mentions_usage { strings: $u = "usage:" nocase condition: $u }
+EOF
+	scan 0 /dev/null -r bin.yar --compile bin.yarc
+	yara -N -r -C bin.yarc /usr/bin 2>/dev/null | awk '{ print $1 "\t" $2 }' | sort >theirs
+	scan 1 out.jsonl -r bin.yarc --max-size 1G /usr/bin
+	jq -r 'select(.type == "match") | [.rule, .path] | @tsv' out.jsonl | sort >ours
+	[ "$(wc -l <theirs)" -gt 100 ] || fail "too few matches to compare"
+	diff theirs ours
+}
+
+@test "signature-base compiles with no error; bad rules are named by file and line" {
+	[ -d "$SIGBASE/yara" ] || skip "no signature-base"
+	scan 0 /dev/null -r "$SIGBASE/yara" --compile sb.yarc
+	assert_stderr "rules compiled into sb.yarc"
+	refute grep -q 'left out' stderr
+	printf 'rule ok1 { condition: true }\n' >good.yar
+	printf 'rule bad1 {\n  condition:\n    nosuchthing\n}\n' >bad.yar
+	mkdir set && cp good.yar bad.yar set/
+	scan 2 /dev/null -r set --compile x.yarc
+	assert_stderr "bad.yar:3"
+	scan 0 /dev/null -r set --skip-bad-rules --compile y.yarc
+	assert_stderr "bad.yar:3"
+	assert_stderr "1 rules compiled"
+	scan 2 /dev/null -r nosuch.yar /usr/bin/true
+}
+
+@test "IOCs: a known-bad hash, a Windows-style file name pattern, a keyword" {
+	mkdir -p tree/Temp iocs
+	printf 'evil payload\n' >tree/Temp/mimikatz.exe
+	printf 'harmless but says WCESERVICE inside\n' >tree/note.txt
+	printf 'nothing\n' >tree/other.txt
+	printf '%s;test payload\n' "$(sha256sum <tree/Temp/mimikatz.exe | cut -d' ' -f1)" >iocs/hash-iocs.txt
+	printf '# Mimikatz\n(?i)\\\\mimikatz\\.exe;90\n' >iocs/filename-iocs.txt
+	printf 'WCESERVICE\n' >iocs/keywords.txt
+	scan 1 out.jsonl --ioc iocs tree
+	assert_jsonl out.jsonl
+	assert_eq "$(jq -r 'select(.type == "match") | [(.ioc // "yara"), .path] | @tsv' out.jsonl | sort)" \
+	    "$(printf 'filename\ttree/Temp/mimikatz.exe\nhash\ttree/Temp/mimikatz.exe\nyara\ttree/note.txt')"
+	assert_eq "$(jq -r 'select(.ioc == "filename") | [.score, .note] | @tsv' out.jsonl)" \
+	    "$(printf '90\tMimikatz')"
+	[ -d "$SIGBASE/iocs" ] || skip "no signature-base"
+	scan 0 /dev/null --ioc "$SIGBASE/iocs" tree/other.txt
+}
+
+@test "special files and bad input: no hang, clear errors" {
+	printf 'rule any_x { strings: $x = "x" condition: $x }\n' >x.yar
+	mkdir tree
+	mkfifo tree/fifo
+	printf 'x' >tree/file
+	ln -s /etc/passwd tree/link
+	timeout 20 "$IRKIT_BIN/ir-scan" -r x.yar tree >out.jsonl 2>stderr || [ $? -eq 1 ] || fail "exit $?"
+	assert_eq "$(jq -r 'select(.type == "match") | .path' out.jsonl)" tree/file
+	scan 2 /dev/null tree
+	scan 2 /dev/null -r x.yar
+	scan 2 /dev/null -r x.yar --max-size 0 tree
+}
