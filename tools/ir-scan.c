@@ -376,8 +376,13 @@ submit(struct scan *s, struct job *j)
 	return 0;
 }
 
+/*
+ * depth: jobs in flight.  Records come out in order, so one big file holds
+ * back the others' delivery: live jobs (an open file each) can be many;
+ * image and memory jobs carry their bytes, so few.
+ */
 static void
-pool_start(struct scan *s)
+pool_start(struct scan *s, int depth)
 {
 	struct ir_err e;
 	void **tv;
@@ -394,7 +399,7 @@ pool_start(struct scan *s)
 		ir_content_set_stop(s->tctx[k].content, &tool_stop);
 		tv[k] = &s->tctx[k];
 	}
-	if (ir_pool_new(&s->pool, s->jobs, s->jobs * 2, job_work, job_done, s,
+	if (ir_pool_new(&s->pool, s->jobs, depth, job_work, job_done, s,
 	    tv, &e) != IR_OK)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	free(tv);
@@ -463,7 +468,7 @@ image_begin(FILE *out, void *arg)
 	struct scan *s = arg;
 
 	s->out = out;
-	pool_start(s);
+	pool_start(s, s->jobs * 2);
 	return 0;
 }
 
@@ -888,7 +893,7 @@ main(int argc, char *argv[])
 				complete = 0;
 			continue;
 		}
-		pool_start(&s);
+		pool_start(&s, s.jobs * 64);
 		rc = ir_walk_tree(paths[i], &wo, on_entry, &s, &nerr, &e);
 		pool_stop(&s);
 		if (rc != IR_OK && !s.failed) {
@@ -899,7 +904,7 @@ main(int argc, char *argv[])
 	if ((npids > 0 || allproc) && !s.failed && !tool_stop) {
 		if (allproc && ir_proc_list(&all, &nall, &e) != IR_OK)
 			tool_die(IR_EXIT_INCOMPLETE, "%s", e.msg);
-		pool_start(&s);
+		pool_start(&s, s.jobs * 2);
 		for (i = 0; i < npids + nall && !tool_stop && !s.failed; i++) {
 			pid_t pid = i < npids ? pids[i] : all[i - npids];
 
