@@ -326,8 +326,22 @@ job_done(void *arg, void *sarg, struct ir_err *e)
 	struct scan *s = sarg;
 	const char *p;
 
-	if (j->f.error[0] != '\0')
+	if (j->f.error[0] != '\0') {
+		struct ir_field f[4];
+		size_t n = 0;
+
+		/* What could not be scanned is said, by name. */
 		s->nerrors++;
+		f[n++] = IR_FSTR("type", "problem");
+		f[n++] = IR_FSTR("source", j->nbase > 0 ? j->label :
+		    j->f.source != NULL ? j->f.source : "");
+		if (j->f.path != NULL)
+			f[n++] = IR_FSTR("path", j->f.path);
+		f[n++] = IR_FSTR("error", j->f.error);
+		if (ir_json_record(&j->out, f, n, e) != IR_OK ||
+		    ir_buf_addch(&j->out, '\n', e) != IR_OK)
+			s->failed = 1;
+	}
 	for (p = j->out.buf; p != NULL && p < j->out.buf + j->out.len;
 	    p = strchr(p, '\n') + 1)
 		if (strncmp(p, "{\"type\":\"match\"", 15) == 0)

@@ -169,3 +169,22 @@ EOF
 	scan 2 /dev/null -r x.yar
 	scan 2 /dev/null -r x.yar --max-size 0 tree
 }
+
+@test "an unreadable file: a problem record naming it, the others scanned, exit 3" {
+	load badfs
+	badfs_require
+	printf 'rule any_x { strings: $x = "xyz" condition: $x }\n' >x.yar
+	head -c 100000 /dev/zero >back
+	printf 'xyz' | dd of=back bs=1 seek=50000 conv=notrunc status=none
+	badfs_mount back mnt 4096-4608
+	mkdir tree
+	printf 'xyz' >tree/ok.txt
+	local rc=0
+	"$IRKIT_BIN/ir-scan" -r x.yar mnt/disk tree >out.jsonl 2>stderr || rc=$?
+	badfs_umount mnt
+	check_sanitizer stderr
+	[ "$rc" -eq 3 ] || fail "exit $rc"
+	assert_eq "$(jq -r 'select(.type == "problem") | .path' out.jsonl)" mnt/disk
+	grep -q '"error":"read error at byte 0' out.jsonl || { cat out.jsonl >&2; fail "no read error"; }
+	assert_eq "$(jq -r 'select(.type == "match") | .path' out.jsonl)" tree/ok.txt
+}
