@@ -31,6 +31,13 @@
 #include "ir/ioc.h"
 
 #define NONE		((size_t)-1)
+/*
+ * The forms of a path a pattern is tried on.  One that names '\\' is
+ * Windows': the '\\' form (which keeps any '\\' the name has), else its
+ * [^\\] would step over '/'.  One that names '/' is tried as it is.
+ */
+#define FORM_AS_IS	1
+#define FORM_BS		2
 #define GRAM		4		/* bytes of literal the index keys on */
 #define MAX_WEIGHT	10000		/* bound on a pattern's expanded size */
 #define MAX_DEPTH	64		/* nested groups */
@@ -43,6 +50,7 @@
 struct pat {
 	regex_t		 re, fp;
 	int		 has_fp;
+	int		 forms, fpforms;	/* FORM_* to try each on */
 	int		 score;
 	int		 line;
 	size_t		 pattern;	/* offsets into strs */
@@ -107,6 +115,7 @@ struct tr {
 	struct lits	 grp, cur, best;
 	long		 bestscore;
 	int		 topalt;	/* a '|' outside any group */
+	int		 forms;		/* FORM_*: the separators it names */
 	int		 depth;
 	/* Expanded size: per group level, total and that of the last atom. */
 	unsigned long	 sum[MAX_DEPTH + 1], last[MAX_DEPTH + 1];
@@ -330,6 +339,10 @@ literal(struct tr *t, unsigned char c)
 
 	if (c == '\0')
 		return fail(t, "NUL byte");
+	if (c == '\\')
+		t->forms |= FORM_BS;
+	else if (c == '/')
+		t->forms |= FORM_AS_IS;
 	lit_byte(t, c);
 	weigh(t, 1);
 	return is_ere_special(c) ? emit(t, b, 2) : emit(t, b + 1, 1);
@@ -400,9 +413,18 @@ set_has(const struct set *s, int c)
 	return (s->w[c >> 5] >> (c & 31)) & 1;
 }
 
-/* \d \w \s and their negations into s; 0 if c is none of them. */
+/* Which non-ASCII characters a class takes besides its bytes. */
+#define EX_ANY		1	/* every one */
+#define EX_SPACE	2	/* Python's \s: U+0085, U+00A0, U+2000 ... */
+
+/*
+ * \d \w \s and their negations into s; 0 if c is none of them.  Python's
+ * are Unicode's: \s gets its non-ASCII spaces, \w every non-ASCII
+ * character (letters are too many to list; a responder would rather see
+ * "Fonts\\\xc3\xb6kj.exe" than not), \d the ASCII digits only.
+ */
 static int
-shorthand(struct set *s, int c)
+shorthand(struct set *s, int c, int *extra)
 {
 	struct set x = { { 0 } };
 	int b, k;
@@ -416,11 +438,15 @@ shorthand(struct set *s, int c)
 		for (b = 0; b < 128; b++)
 			if (isalnum(b) || b == '_')
 				set_add(&x, b);
+		if (c == 'w')
+			*extra |= EX_ANY;
 		break;
 	case 's':
 		for (b = 0; b < 128; b++)
-			if (isspace(b))
+			if (isspace(b) || (b >= 0x1c && b <= 0x1f))
 				set_add(&x, b);
+		if (c == 's')
+			*extra |= EX_SPACE;
 		break;
 	default:
 		return 0;
@@ -437,6 +463,8 @@ shorthand(struct set *s, int c)
  * must find "svch\xc3\xb6st").
  */
 #define UTF8_SEQ	"|[\xc2-\xf4][\x80-\xbf]{1,3})"
+#define UTF8_SPACE	"|\xc2[\x85\xa0]|\xe1\x9a\x80|" \
+			"\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)"
 
 /*
  * A byte set as a POSIX bracket expression: ']' first, '-' last, '^' never
@@ -444,24 +472,28 @@ shorthand(struct set *s, int c)
  * (no path holds one).
  */
 static int
-emit_set(struct tr *t, const struct set *s, int neg)
+emit_set(struct tr *t, const struct set *s, int neg, int extra)
 {
-	int c, e, n = 0, lone = -1, utf8 = 1;
+	const char *tail = NULL;
+	int c, e, n = 0, lone = -1, any = 1;
 
 	for (c = 1; c < 256; c++)
 		if (set_has(s, c)) {
 			n++;
 			lone = c;
 		} else if (c >= 0x80)
-			utf8 = 0;
-	utf8 |= neg;
+			any = 0;
+	if (any || neg || (extra & EX_ANY))
+		tail = UTF8_SEQ;
+	else if (extra & EX_SPACE)
+		tail = UTF8_SPACE;
 	if (n == 0)
 		return fail(t, neg ? "class of every character" :
 		    "class of no character");
-	if (n == 1 && !neg)
+	if (n == 1 && !neg && tail == NULL)
 		return literal(t, (unsigned char)lone);
 	other_atom(t, 4);
-	if (utf8 && emit(t, "(", 1) != 0)
+	if (tail != NULL && emit(t, "(", 1) != 0)
 		return -1;
 	if (emits(t, neg ? "[^" : "[") != 0)
 		return -1;
@@ -494,7 +526,7 @@ emit_set(struct tr *t, const struct set *s, int neg)
 		    !set_has(s, '[') && set_has(s, '-')) {
 			if (emits(t, "-^]") != 0)
 				return -1;
-			return utf8 ? emits(t, UTF8_SEQ) : 0;
+			return tail != NULL ? emits(t, tail) : 0;
 		}
 		if (emit(t, "^", 1) != 0)
 			return -1;
@@ -503,12 +535,12 @@ emit_set(struct tr *t, const struct set *s, int neg)
 		return -1;
 	if (emit(t, "]", 1) != 0)
 		return -1;
-	return utf8 ? emits(t, UTF8_SEQ) : 0;
+	return tail != NULL ? emits(t, tail) : 0;
 }
 
 /* One byte of a class, escapes resolved: the byte, or -2 for a shorthand. */
 static int
-class_char(struct tr *t, struct set *s)
+class_char(struct tr *t, struct set *s, int *extra)
 {
 	int c = (unsigned char)t->s[t->i];
 
@@ -516,7 +548,7 @@ class_char(struct tr *t, struct set *s)
 		if (++t->i == t->n)
 			return fail(t, "trailing backslash");
 		t->changed |= TR_BRACKET;
-		if (shorthand(s, t->s[t->i]))
+		if (shorthand(s, t->s[t->i], extra))
 			return -2;
 		c = escaped_byte(t, 1);
 	} else if (c >= 0x80)
@@ -529,7 +561,7 @@ static int
 bracket(struct tr *t)
 {
 	struct set s = { { 0 } };
-	int neg = 0, first = 1, lo, hi, c;
+	int neg = 0, first = 1, extra = 0, lo, hi, c;
 
 	if (t->i < t->n && t->s[t->i] == '^') {
 		neg = 1;
@@ -541,14 +573,14 @@ bracket(struct tr *t)
 		if (t->s[t->i] == ']' && !first)
 			break;
 		first = 0;
-		if ((lo = class_char(t, &s)) == -1)
+		if ((lo = class_char(t, &s, &extra)) == -1)
 			return -1;
 		if (lo == -2)
 			continue;
 		if (t->i + 2 < t->n && t->s[t->i + 1] == '-' &&
 		    t->s[t->i + 2] != ']') {
 			t->i += 2;
-			if ((hi = class_char(t, &s)) == -1)
+			if ((hi = class_char(t, &s, &extra)) == -1)
 				return -1;
 			if (hi == -2)
 				return fail(t, "class shorthand in a range");
@@ -560,7 +592,11 @@ bracket(struct tr *t)
 			set_add(&s, lo);
 	}
 	t->i++;
-	return emit_set(t, &s, neg);
+	if (set_has(&s, '\\'))
+		t->forms |= FORM_BS;
+	if (set_has(&s, '/'))
+		t->forms |= FORM_AS_IS;
+	return emit_set(t, &s, neg, extra);
 }
 
 /* A quantifier {m,n} at t->i; its repeat count, or 0 if '{' is literal. */
@@ -695,15 +731,15 @@ static int
 escape(struct tr *t)
 {
 	struct set s = { { 0 } };
-	int c, b;
+	int c, b, extra = 0;
 
 	if (++t->i == t->n)
 		return fail(t, "trailing backslash");
 	c = (unsigned char)t->s[t->i];
-	if (shorthand(&s, c)) {
+	if (shorthand(&s, c, &extra)) {
 		t->i++;
 		t->changed |= TR_CLASS;
-		return emit_set(t, &s, 0);
+		return emit_set(t, &s, 0, extra);
 	}
 	switch (c) {
 	case 'b':
@@ -926,7 +962,7 @@ addstr(struct ir_names *n, const char *s, size_t len, struct ir_err *e)
  */
 static int
 compile(const char *s, size_t len, regex_t *re, struct lits *lits,
-    const char **why, char *whybuf, size_t whysz)
+    int *forms, const char **why, char *whybuf, size_t whysz)
 {
 	struct ir_buf out = IR_BUF_INIT(IR_BUF_NOLIMIT);
 	struct tr t;
@@ -954,6 +990,9 @@ compile(const char *s, size_t len, regex_t *re, struct lits *lits,
 	}
 	if (lits != NULL)
 		memcpy(lits, &t.best, sizeof(*lits));
+	/* Both separators, or neither: both forms. */
+	*forms = t.forms == FORM_AS_IS || t.forms == FORM_BS ? t.forms :
+	    FORM_AS_IS | FORM_BS;
 	return IR_OK;
 }
 
@@ -1034,13 +1073,14 @@ pattern_line(struct ir_names *n, const char *s, size_t len, size_t comment,
 	}
 	memset(p, 0, sizeof(*p));
 	p->score = score;
-	if ((rc = compile(s, rlen, &p->re, &lits, why, whybuf, whysz)) !=
-	    IR_OK)
+	if ((rc = compile(s, rlen, &p->re, &lits, &p->forms, why, whybuf,
+	    whysz)) != IR_OK)
 		return rc == IR_ENOMEM ?
 		    ir_err_set(e, IR_ENOMEM, 0, "out of memory") : rc;
 	if (semi2 != NULL && semi2 + 1 < s + len) {
 		if ((rc = compile(semi2 + 1, (size_t)(s + len - semi2 - 1),
-		    &p->fp, NULL, why, fpwhy, sizeof(fpwhy))) != IR_OK) {
+		    &p->fp, NULL, &p->fpforms, why, fpwhy, sizeof(fpwhy))) !=
+		    IR_OK) {
 			regfree(&p->re);
 			if (rc == IR_ENOMEM)
 				return ir_err_set(e, IR_ENOMEM, 0,
@@ -1367,6 +1407,19 @@ prefilter(const struct ir_names *n, const char *low, size_t len, int k,
 	}
 }
 
+/*
+ * Does re match one of the forms (FORM_* bits) of the path?  Without a '/'
+ * in the path, form[0] is both.
+ */
+static int
+tried(const regex_t *re, int forms, const char *const form[2])
+{
+	if (form[1] == NULL)
+		return forms != 0 && regexec(re, form[0], 0, NULL, 0) == 0;
+	return ((forms & FORM_AS_IS) && regexec(re, form[0], 0, NULL, 0) == 0) ||
+	    ((forms & FORM_BS) && regexec(re, form[1], 0, NULL, 0) == 0);
+}
+
 static int
 cmp_u32(const void *x, const void *y)
 {
@@ -1437,14 +1490,10 @@ ir_names_match(const struct ir_names *n, const char *path,
 	}
 	for (i = 0; i < (all ? n->n : ncand); i++) {
 		p = &n->p[all ? i : cand[i]];
-		m = all ? 3 : marks[cand[i]];
-		if (!((m & 1) && regexec(&p->re, form[0], 0, NULL, 0) == 0) &&
-		    !((m & 2) && form[1] != NULL &&
-		    regexec(&p->re, form[1], 0, NULL, 0) == 0))
+		m = all || form[1] == NULL ? 3 : marks[cand[i]];
+		if (!tried(&p->re, p->forms & m, form))
 			continue;
-		if (p->has_fp && (regexec(&p->fp, form[0], 0, NULL, 0) == 0 ||
-		    (form[1] != NULL &&
-		    regexec(&p->fp, form[1], 0, NULL, 0) == 0)))
+		if (p->has_fp && tried(&p->fp, p->fpforms, form))
 			continue;
 		hits++;
 		if (fn == NULL)

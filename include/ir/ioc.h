@@ -38,7 +38,9 @@ struct ir_name_hit {
  * Patterns matching path (bytes; '/'-separated): each is tried against the
  * path as it is and with '/' as '\\' (Windows-style IOCs against images of
  * Windows file systems), and dropped when its false-positive pattern
- * matches.  Calls fn for each hit, in file order; returns the hit count.
+ * matches.  A pattern that names '\\' (Windows') is tried on the second
+ * form only, one that names '/' on the first only: "[^\\]" must not step
+ * over a '/'.  Calls fn for each hit, in file order; returns the hit count.
  * Thread-safe (regexec only).
  */
 size_t	 ir_names_match(const struct ir_names *, const char *path,
