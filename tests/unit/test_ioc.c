@@ -255,6 +255,7 @@ test_untranslatable(void **state)
 		{ "[\xc3\xb6];50", "non-ASCII" },
 		{ "(a{100}){200};50", "too large" },
 		{ "a{1,99999};50", "too large" },
+		{ "(.{1,49}){1,49}x;50", "too large" },
 		{ "abc", "no ';SCORE'" },
 		{ "abc;", "score is not a number" },
 		{ "abc;5x", "score is not a number" },
