@@ -62,6 +62,7 @@ struct scan {
 	const char		*source;
 	struct ir_pool		*pool;
 	struct tctx		*tctx;
+	struct ir_content	*rcontent;	/* an image's reader: big files */
 	FILE			*out;
 	struct ir_progress	 prog;
 	unsigned long		 nhits, nerrors;
@@ -481,7 +482,15 @@ image_begin(FILE *out, void *arg)
 {
 	struct scan *s = arg;
 
+	struct ir_content_opts o = s->copts;
+	struct ir_err e;
+
 	s->out = out;
+	o.keep = 0;
+	if (ir_content_new(&s->rcontent, &o, &e) != IR_OK) {
+		tool_warnx("%s", e.msg);
+		return -1;
+	}
 	pool_start(s, s->jobs * 2);
 	return 0;
 }
@@ -530,7 +539,7 @@ image_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 		free(j->buf);
 		j->buf = NULL;
 		j->n = 0;
-		(void)ir_content_reader(s->tctx[0].content, fs_reader, ent->fh,
+		(void)ir_content_reader(s->rcontent, fs_reader, ent->fh,
 		    f->size, &j->f, &j->nread);
 	}
 	if (submit(s, j) != 0)
@@ -538,11 +547,18 @@ image_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 	return 0;
 }
 
+/* What each chunk of unallocated space is scanned with. */
+struct unalloc_ctx {
+	struct scan	*s;
+	struct job	 proto;		/* its record's fields */
+};
+
 static int
 on_unalloc(uint64_t off, const void *buf, size_t n, void *arg)
 {
-	struct job *j, *proto = arg;
-	struct scan *s = (struct scan *)proto->f.source;
+	struct unalloc_ctx *u = arg;
+	struct job *j, *proto = &u->proto;
+	struct scan *s = u->s;
 
 	if (tool_stop)
 		return IR_EINTR;
@@ -566,25 +582,25 @@ image_end(struct ir_fs *fs, const struct ir_fs_part *p, struct ir_writer *w,
 {
 	struct scan *s = arg;
 	struct ir_fs_opts o = { 0, -1, &tool_stop };
-	struct job proto;
+	struct unalloc_ctx u;
+	struct job *pr = &u.proto;
 	struct ir_err e;
 	int bits = 0, rc;
 
 	(void)w;
 	if (s->unallocated && s->cfg.rules != NULL) {
-		memset(&proto, 0, sizeof(proto));
-		proto.f.source = (const char *)s;
-		proto.base[proto.nbase++] = IR_FSTR("type", "match");
-		proto.base[proto.nbase++] = IR_FSTR("source", s->source);
+		memset(&u, 0, sizeof(u));
+		u.s = s;
+		pr->base[pr->nbase++] = IR_FSTR("type", "match");
+		pr->base[pr->nbase++] = IR_FSTR("source", s->source);
 		if (p->index >= 0) {
-			proto.base[proto.nbase++] = IR_FU64("part",
+			pr->base[pr->nbase++] = IR_FU64("part",
 			    (uint64_t)p->index);
-			proto.base[proto.nbase++] = IR_FU64("part_start",
-			    p->start);
+			pr->base[pr->nbase++] = IR_FU64("part_start", p->start);
 		}
-		proto.base[proto.nbase++] = IR_FSTR("fstype", ir_fs_type(fs));
-		proto.base[proto.nbase++] = IR_FBOOL("unallocated", 1);
-		rc = ir_fs_unalloc(fs, &o, CHUNK, on_unalloc, &proto, &e);
+		pr->base[pr->nbase++] = IR_FSTR("fstype", ir_fs_type(fs));
+		pr->base[pr->nbase++] = IR_FBOOL("unallocated", 1);
+		rc = ir_fs_unalloc(fs, &o, CHUNK, on_unalloc, &u, &e);
 		if (rc == IR_EINTR)
 			bits |= IMG_STOPPED;
 		else if (rc != IR_OK) {
@@ -594,6 +610,8 @@ image_end(struct ir_fs *fs, const struct ir_fs_part *p, struct ir_writer *w,
 		}
 	}
 	pool_stop(s);
+	ir_content_free(s->rcontent);
+	s->rcontent = NULL;
 	if (s->nhits > 0)
 		bits |= IMG_FOUND;
 	if (s->nerrors > 0)
