@@ -26,6 +26,8 @@
 #define DEFAULT_MAX	(64ULL << 20)
 #define CHUNK		(16U << 20)	/* unallocated space, process memory */
 #define OVERLAP		(64U << 10)	/* kept across chunk ends */
+/* Larger mappings are reservations (sanitizer shadow, VM heaps), not data. */
+#define MAX_REGION	(16ULL << 30)
 
 struct job {
 	struct ir_file	 f;
@@ -640,6 +642,13 @@ scan_process(struct scan *s, pid_t pid)
 	for (i = 0; i < nr && rc == 0 && !tool_stop; i++) {
 		if (!ir_region_scannable(&r[i]))
 			continue;
+		if (r[i].end - r[i].start > MAX_REGION) {
+			tool_warnx("pid %ld: region %#" PRIx64 "-%#" PRIx64
+			    " (%s) is larger than 16 GiB: not scanned",
+			    (long)pid, r[i].start, r[i].end, r[i].path != NULL ?
+			    r[i].path : "");
+			continue;
+		}
 		for (a = r[i].start; a < r[i].end && rc == 0; a += want -
 		    (a + want < r[i].end ? OVERLAP : 0)) {
 			want = r[i].end - a < CHUNK ? (size_t)(r[i].end - a) :
