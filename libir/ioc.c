@@ -1630,7 +1630,7 @@ rule_tail(struct ir_buf *out, size_t nstr, struct ir_err *e)
 static size_t
 keyword_line(const char *p, size_t l, long *score)
 {
-	size_t i;
+	size_t i, k;
 
 	*score = -1;
 	if (l > 0 && p[l - 1] == '\r')
@@ -1643,7 +1643,9 @@ keyword_line(const char *p, size_t l, long *score)
 	    i--)
 		;
 	if (i < l && i > 1 && p[i - 1] == ';') {
-		*score = strtol(p + i, NULL, 10);
+		/* Not strtol: the list need not end in a NUL. */
+		for (*score = 0, k = i; k < l; k++)
+			*score = *score * 10 + (p[k] - '0');
 		for (l = i - 1; l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\t');
 		    l--)
 			;

@@ -91,7 +91,7 @@ names(const char *in, size_t size)
 {
 	struct ir_names *all, *one[MAX_LINES];
 	const char *p, *nl, *end = in + size;
-	char paths[MAX_LINES][64];
+	char paths[MAX_LINES][64], *alone;
 	size_t nline = 0, np = 0, i, j, l, sum;
 	int rc, rc1;
 
@@ -102,7 +102,16 @@ names(const char *in, size_t size)
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		l = (size_t)(nl - p);
-		one[nline++] = load(p, l, 1, &rc1);
+		/* After a blank line: a later line keeps its byte-order mark. */
+		if (nline > 0) {
+			if ((alone = malloc(l + 1)) == NULL)
+				abort();
+			alone[0] = '\n';
+			memcpy(alone + 1, p, l);
+			one[nline++] = load(alone, l + 1, 1, &rc1);
+			free(alone);
+		} else
+			one[nline++] = load(p, l, 1, &rc1);
 		/* A path from the pattern's plain characters. */
 		for (i = j = 0; i < l && p[i] != ';' && j < 63; i++)
 			if (p[i] != '\\' && p[i] != '^' && p[i] != '$')
