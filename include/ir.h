@@ -28,7 +28,6 @@
 #include "ir/yara.h"
 #include "ir/ioc.h"
 #include "ir/procmem.h"
-#include "ir/proc.h"
 #include "ir/utmp.h"
 
 #endif
