@@ -29,5 +29,6 @@
 #include "ir/ioc.h"
 #include "ir/procmem.h"
 #include "ir/utmp.h"
+#include "ir/proc.h"
 
 #endif

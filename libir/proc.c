@@ -1,0 +1,1397 @@
+/*
+ * proc: /proc text parsed by irkit itself.  Every parser works on a
+ * bounded buffer, token by token, with explicit overflow checks: the text
+ * is the kernel's, but parts of it (comm, socket names, mount points) are
+ * chosen by whoever we are investigating.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ir/buf.h"
+#include "ir/error.h"
+#include "ir/io.h"
+#include "ir/proc.h"
+
+/* Bigger than any real table; a bound on what a read may cost. */
+#define PROC_MAX	((size_t)256 << 20)
+#define SMALL_MAX	((size_t)1 << 20)
+#define ARR_MAX		((size_t)1 << 24)
+
+struct line {
+	const char	*p;
+	size_t		 len;
+	size_t		 no;
+};
+
+/* The next line of buf (without its '\n'); 0 at the end. */
+static int
+nextline(const char *buf, size_t n, size_t *off, struct line *l)
+{
+	const char *nl;
+
+	if (*off >= n)
+		return 0;
+	l->p = buf + *off;
+	nl = memchr(l->p, '\n', n - *off);
+	l->len = nl != NULL ? (size_t)(nl - l->p) : n - *off;
+	*off += l->len + (nl != NULL);
+	l->no++;
+	return 1;
+}
+
+/* The next blank-separated token from *j; 0 when none is left. */
+static int
+tok(const char *p, size_t len, size_t *j, const char **t, size_t *tl)
+{
+	size_t k = *j;
+
+	while (k < len && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	if (k == len)
+		return 0;
+	*t = p + k;
+	while (k < len && p[k] != ' ' && p[k] != '\t')
+		k++;
+	*tl = (size_t)(p + k - *t);
+	*j = k;
+	return 1;
+}
+
+static int
+dec_u64(const char *t, size_t tl, uint64_t *v)
+{
+	size_t k;
+	unsigned d;
+
+	if (tl == 0)
+		return -1;
+	*v = 0;
+	for (k = 0; k < tl; k++) {
+		if (t[k] < '0' || t[k] > '9')
+			return -1;
+		d = (unsigned)(t[k] - '0');
+		if (*v > (UINT64_MAX - d) / 10)
+			return -1;
+		*v = *v * 10 + d;
+	}
+	return 0;
+}
+
+static int
+dec_i64(const char *t, size_t tl, int64_t *v)
+{
+	uint64_t u;
+	int neg = tl > 0 && t[0] == '-';
+
+	if (dec_u64(t + neg, tl - neg, &u) != 0)
+		return -1;
+	if (u > (uint64_t)INT64_MAX + neg)
+		return -1;
+	*v = neg ? (int64_t)(0 - u) : (int64_t)u;
+	return 0;
+}
+
+static int
+dec_u32(const char *t, size_t tl, uint32_t *v)
+{
+	uint64_t u;
+
+	if (dec_u64(t, tl, &u) != 0 || u > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)u;
+	return 0;
+}
+
+/* Either case of hex: net tables print "%08X", status "%016llx". */
+static int
+hex_u64(const char *t, size_t tl, size_t maxd, uint64_t *v)
+{
+	size_t k;
+	int d;
+
+	if (tl == 0 || tl > maxd || tl > 16)
+		return -1;
+	*v = 0;
+	for (k = 0; k < tl; k++) {
+		if (t[k] >= '0' && t[k] <= '9')
+			d = t[k] - '0';
+		else if (t[k] >= 'a' && t[k] <= 'f')
+			d = t[k] - 'a' + 10;
+		else if (t[k] >= 'A' && t[k] <= 'F')
+			d = t[k] - 'A' + 10;
+		else
+			return -1;
+		*v = *v << 4 | (uint64_t)d;
+	}
+	return 0;
+}
+
+/* Grow *a (of *cap elements of size sz) to hold one more than n. */
+static int
+grow(void *a, size_t *cap, size_t n, size_t sz, struct ir_err *e)
+{
+	void *p;
+	size_t nc;
+
+	if (n < *cap)
+		return IR_OK;
+	if (n >= ARR_MAX)
+		return ir_err_set(e, IR_ELIMIT, 0, "more than %zu entries",
+		    ARR_MAX);
+	nc = *cap == 0 ? 64 : *cap * 2;
+	if ((p = reallocarray(*(void **)a, nc, sz)) == NULL)
+		return ir_err_set(e, IR_ENOMEM, errno, "proc table");
+	memset((char *)p + *cap * sz, 0, (nc - *cap) * sz);
+	*(void **)a = p;
+	*cap = nc;
+	return IR_OK;
+}
+
+static char *
+dupn(const char *p, size_t n)
+{
+	char *s;
+
+	if ((s = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+static int
+readproc(const char *path, size_t max, struct ir_buf *b, struct ir_err *e)
+{
+	int rc;
+
+	ir_buf_init(b, max);
+	if ((rc = ir_read_file(AT_FDCWD, path, b, e)) != IR_OK) {
+		ir_buf_release(b);
+		if (e != NULL && e->sys_errno == ENOENT)
+			e->code = rc = IR_ENOENT;
+	}
+	return rc;
+}
+
+/* ---- /proc/PID/stat ---- */
+
+int
+ir_pstat_parse(const char *buf, size_t n, struct ir_pstat *st,
+    struct ir_err *e)
+{
+	const char *open, *close, *t, *p;
+	const char *why = "no '(comm)'";
+	uint64_t u;
+	size_t j, len, tl, f;
+
+	memset(st, 0, sizeof(*st));
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (memchr(buf, '\0', n) != NULL) {
+		why = "NUL byte";
+		goto bad;
+	}
+	/* comm is anything, ')' included: it ends at the last ')'. */
+	if ((open = memchr(buf, '(', n)) == NULL)
+		goto bad;
+	for (close = buf + n; close > open && close[-1] != ')'; close--)
+		;
+	if (close == open || open == buf || open[-1] != ' ')
+		goto bad;
+	close--;
+	if (dec_i64(buf, (size_t)(open - 1 - buf), &st->pid) != 0) {
+		why = "bad pid";
+		goto bad;
+	}
+	if ((size_t)(close - open - 1) >= sizeof(st->comm)) {
+		why = "comm too long";
+		goto bad;
+	}
+	memcpy(st->comm, open + 1, (size_t)(close - open - 1));
+	p = close + 1;
+	len = (size_t)(buf + n - p);
+	if (memchr(p, '\n', len) != NULL) {
+		why = "more than one line";
+		goto bad;
+	}
+	/* Fields 3 to 24, numbered as in proc(5). */
+	for (j = 0, f = 3; f <= 24; f++) {
+		if (!tok(p, len, &j, &t, &tl)) {
+			why = "too few fields";
+			goto bad;
+		}
+		why = "bad field";
+		switch (f) {
+		case 3:
+			if (tl != 1)
+				goto bad;
+			st->state = t[0];
+			break;
+		case 4:
+			if (dec_i64(t, tl, &st->ppid) != 0)
+				goto bad;
+			break;
+		case 5:
+			if (dec_i64(t, tl, &st->pgrp) != 0)
+				goto bad;
+			break;
+		case 6:
+			if (dec_i64(t, tl, &st->session) != 0)
+				goto bad;
+			break;
+		case 7:
+			if (dec_i64(t, tl, &st->tty) != 0)
+				goto bad;
+			break;
+		case 20:
+			if (dec_i64(t, tl, &st->num_threads) != 0)
+				goto bad;
+			break;
+		case 22:
+			if (dec_u64(t, tl, &st->start_time) != 0)
+				goto bad;
+			break;
+		case 23:
+			if (dec_u64(t, tl, &st->vsize) != 0)
+				goto bad;
+			break;
+		case 24:
+			if (dec_i64(t, tl, &st->rss) != 0)
+				goto bad;
+			break;
+		default:
+			/* Signed ones (nice, priority, cutime) too. */
+			if (dec_u64(t + (t[0] == '-'), tl - (t[0] == '-'),
+			    &u) != 0)
+				goto bad;
+		}
+	}
+	return IR_OK;
+bad:
+	memset(st, 0, sizeof(*st));
+	return ir_err_set(e, IR_EFORMAT, 0, "stat line 1: %s", why);
+}
+
+int
+ir_pstat_read(pid_t pid, struct ir_pstat *st, struct ir_err *e)
+{
+	struct ir_buf b;
+	char path[64];
+	int rc;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((rc = readproc(path, SMALL_MAX, &b, e)) != IR_OK)
+		return rc;
+	rc = ir_pstat_parse(b.buf, b.len, st, e);
+	ir_buf_release(&b);
+	return rc;
+}
+
+/* ---- /proc/PID/status ---- */
+
+/*
+ * Undo the kernel's escaping of a task name (seq_escape_str with
+ * ESCAPE_SPACE | ESCAPE_SPECIAL, "\n\\"), and its \ooo of mount fields.
+ */
+static int
+unescape(const char *p, size_t n, char *out, size_t outsz, size_t *outlen)
+{
+	size_t i, o = 0;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		c = p[i];
+		if (c == '\\' && i + 1 < n) {
+			switch (p[i + 1]) {
+			case 'n': c = '\n'; i++; break;
+			case 't': c = '\t'; i++; break;
+			case 'r': c = '\r'; i++; break;
+			case 'v': c = '\v'; i++; break;
+			case 'f': c = '\f'; i++; break;
+			case 'a': c = '\a'; i++; break;
+			case 'e': c = '\033'; i++; break;
+			case '\\': c = '\\'; i++; break;
+			case '"': c = '"'; i++; break;
+			default:
+				if (i + 3 < n &&
+				    p[i + 1] >= '0' && p[i + 1] <= '3' &&
+				    p[i + 2] >= '0' && p[i + 2] <= '7' &&
+				    p[i + 3] >= '0' && p[i + 3] <= '7') {
+					c = (char)((p[i + 1] - '0') << 6 |
+					    (p[i + 2] - '0') << 3 |
+					    (p[i + 3] - '0'));
+					i += 3;
+				}
+			}
+		}
+		if (o + 1 >= outsz)
+			return -1;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	if (outlen != NULL)
+		*outlen = o;
+	return 0;
+}
+
+static const struct {
+	const char	*key;
+	unsigned	 bit;
+} stkeys[] = {
+	{ "Name", IR_ST_NAME }, { "Umask", IR_ST_UMASK },
+	{ "State", IR_ST_STATE }, { "Tgid", IR_ST_TGID },
+	{ "PPid", IR_ST_PPID }, { "TracerPid", IR_ST_TRACER },
+	{ "Uid", IR_ST_UID }, { "Gid", IR_ST_GID },
+	{ "NSpid", IR_ST_NSPID }, { "CapInh", IR_ST_CAPINH },
+	{ "CapPrm", IR_ST_CAPPRM }, { "CapEff", IR_ST_CAPEFF },
+	{ "CapBnd", IR_ST_CAPBND }, { "CapAmb", IR_ST_CAPAMB },
+	{ "NoNewPrivs", IR_ST_NNP }, { "Seccomp", IR_ST_SECCOMP },
+};
+
+static int
+status_ids(const char *p, size_t len, uint32_t *id)
+{
+	const char *t;
+	size_t j = 0, tl, k;
+
+	for (k = 0; k < 4; k++)
+		if (!tok(p, len, &j, &t, &tl) || dec_u32(t, tl, &id[k]) != 0)
+			return -1;
+	return tok(p, len, &j, &t, &tl) ? -1 : 0;
+}
+
+/* One value line: the one token after "Key:". */
+static int
+one(const char *p, size_t len, const char **t, size_t *tl)
+{
+	size_t j = 0;
+	const char *x;
+	size_t xl;
+
+	if (!tok(p, len, &j, t, tl))
+		return -1;
+	return tok(p, len, &j, &x, &xl) ? -1 : 0;
+}
+
+static int
+status_line(struct ir_pstatus *s, unsigned bit, const char *p, size_t len)
+{
+	const char *t;
+	size_t tl, j;
+	uint64_t u;
+	int64_t v;
+
+	switch (bit) {
+	case IR_ST_NAME:
+		/* Name is "\t" then the escaped comm, which may hold blanks. */
+		if (len > 0 && p[0] == '\t')
+			p++, len--;
+		return unescape(p, len, s->name, sizeof(s->name), NULL);
+	case IR_ST_UMASK:
+		if (one(p, len, &t, &tl) != 0 || tl > 4)
+			return -1;
+		for (j = 0, s->umask = 0; j < tl; j++) {
+			if (t[j] < '0' || t[j] > '7')
+				return -1;
+			s->umask = s->umask << 3 | (unsigned)(t[j] - '0');
+		}
+		return tl == 0 ? -1 : 0;
+	case IR_ST_STATE:
+		j = 0;
+		if (!tok(p, len, &j, &t, &tl) || tl != 1)
+			return -1;
+		s->state = t[0];
+		return 0;
+	case IR_ST_UID:
+		return status_ids(p, len, s->uid);
+	case IR_ST_GID:
+		return status_ids(p, len, s->gid);
+	case IR_ST_NSPID:
+		for (j = 0; tok(p, len, &j, &t, &tl); s->nnspid++)
+			if (s->nnspid == IR_NSPID_MAX ||
+			    dec_i64(t, tl, &s->nspid[s->nnspid]) != 0)
+				return -1;
+		return s->nnspid == 0 ? -1 : 0;
+	case IR_ST_CAPINH: case IR_ST_CAPPRM: case IR_ST_CAPEFF:
+	case IR_ST_CAPBND: case IR_ST_CAPAMB:
+		if (one(p, len, &t, &tl) != 0 || hex_u64(t, tl, 16, &u) != 0)
+			return -1;
+		*(bit == IR_ST_CAPINH ? &s->cap_inh : bit == IR_ST_CAPPRM ?
+		    &s->cap_prm : bit == IR_ST_CAPEFF ? &s->cap_eff :
+		    bit == IR_ST_CAPBND ? &s->cap_bnd : &s->cap_amb) = u;
+		return 0;
+	default:
+		if (one(p, len, &t, &tl) != 0 || dec_i64(t, tl, &v) != 0)
+			return -1;
+		if (bit == IR_ST_TGID)
+			s->tgid = v;
+		else if (bit == IR_ST_PPID)
+			s->ppid = v;
+		else if (bit == IR_ST_TRACER)
+			s->tracer_pid = v;
+		else if (v < 0 || v > INT_MAX)
+			return -1;
+		else if (bit == IR_ST_NNP)
+			s->no_new_privs = (int)v;
+		else
+			s->seccomp = (int)v;
+		return 0;
+	}
+}
+
+int
+ir_pstatus_parse(const char *buf, size_t n, struct ir_pstatus *s,
+    struct ir_err *e)
+{
+	struct line l = { NULL, 0, 0 };
+	const char *colon, *why;
+	size_t off = 0, k, kl;
+
+	memset(s, 0, sizeof(*s));
+	while (nextline(buf, n, &off, &l)) {
+		why = "not 'Key: value'";
+		if (memchr(l.p, '\0', l.len) != NULL) {
+			why = "NUL byte";
+			goto bad;
+		}
+		if ((colon = memchr(l.p, ':', l.len)) == NULL)
+			goto bad;
+		kl = (size_t)(colon - l.p);
+		for (k = 0; k < sizeof(stkeys) / sizeof(stkeys[0]); k++)
+			if (strlen(stkeys[k].key) == kl &&
+			    memcmp(stkeys[k].key, l.p, kl) == 0)
+				break;
+		if (k == sizeof(stkeys) / sizeof(stkeys[0]))
+			continue;
+		why = "line seen twice";
+		if (s->have & stkeys[k].bit)
+			goto bad;
+		why = "bad value";
+		if (status_line(s, stkeys[k].bit, colon + 1,
+		    (size_t)(l.p + l.len - colon - 1)) != 0)
+			goto bad;
+		s->have |= stkeys[k].bit;
+	}
+	return IR_OK;
+bad:
+	memset(s, 0, sizeof(*s));
+	return ir_err_set(e, IR_EFORMAT, 0, "status line %zu: %s", l.no, why);
+}
+
+int
+ir_pstatus_read(pid_t pid, struct ir_pstatus *s, struct ir_err *e)
+{
+	struct ir_buf b;
+	char path[64];
+	int rc;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((rc = readproc(path, SMALL_MAX, &b, e)) != IR_OK)
+		return rc;
+	rc = ir_pstatus_parse(b.buf, b.len, s, e);
+	ir_buf_release(&b);
+	return rc;
+}
+
+/* ---- /proc/net/{tcp,udp,raw}{,6} ---- */
+
+static const char *const tcpstates[] = {
+	NULL, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
+	"FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
+	"LISTEN", "CLOSING", "NEW_SYN_RECV", "BOUND_INACTIVE",
+};
+
+const char *
+ir_tcp_state_name(unsigned st)
+{
+	if (st == 0 || st >= sizeof(tcpstates) / sizeof(tcpstates[0]))
+		return "UNKNOWN";
+	return tcpstates[st];
+}
+
+void
+ir_sock_addr_str(int family, const uint8_t *addr, char *out, size_t outsz)
+{
+	if (inet_ntop(family, addr, out, (socklen_t)outsz) == NULL &&
+	    outsz > 0)
+		out[0] = '\0';
+}
+
+/* "0100007F:0277": each 8 hex digits a little-endian word. */
+static int
+net_addr(const char *t, size_t tl, int *family, uint8_t *a, uint16_t *port)
+{
+	const char *colon;
+	size_t al, w;
+	uint64_t v;
+
+	if ((colon = memchr(t, ':', tl)) == NULL)
+		return -1;
+	al = (size_t)(colon - t);
+	if (al != 8 && al != 32)
+		return -1;
+	*family = al == 8 ? AF_INET : AF_INET6;
+	for (w = 0; w < al / 8; w++) {
+		if (hex_u64(t + w * 8, 8, 8, &v) != 0)
+			return -1;
+		a[w * 4] = (uint8_t)v;
+		a[w * 4 + 1] = (uint8_t)(v >> 8);
+		a[w * 4 + 2] = (uint8_t)(v >> 16);
+		a[w * 4 + 3] = (uint8_t)(v >> 24);
+	}
+	if (hex_u64(colon + 1, (size_t)(t + tl - colon - 1), 4, &v) != 0)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+static int
+net_line(const struct line *l, struct ir_sock *s, const char **why)
+{
+	const char *t;
+	size_t j = 0, tl, f;
+	uint64_t v;
+	int fam2;
+
+	/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+	for (f = 0; f < 10; f++) {
+		if (!tok(l->p, l->len, &j, &t, &tl)) {
+			*why = "too few fields";
+			return -1;
+		}
+		switch (f) {
+		case 0:
+			*why = "bad slot";
+			if (tl < 2 || t[tl - 1] != ':' ||
+			    dec_u64(t, tl - 1, &v) != 0)
+				return -1;
+			break;
+		case 1:
+			*why = "bad local address";
+			if (net_addr(t, tl, &s->family, s->laddr,
+			    &s->lport) != 0)
+				return -1;
+			break;
+		case 2:
+			*why = "bad remote address";
+			if (net_addr(t, tl, &fam2, s->raddr, &s->rport) != 0 ||
+			    fam2 != s->family)
+				return -1;
+			break;
+		case 3:
+			*why = "bad state";
+			if (hex_u64(t, tl, 2, &v) != 0)
+				return -1;
+			s->state = (unsigned)v;
+			s->state_name = ir_tcp_state_name(s->state);
+			break;
+		case 7:
+			*why = "bad uid";
+			if (dec_u32(t, tl, &s->uid) != 0)
+				return -1;
+			break;
+		case 9:
+			*why = "bad inode";
+			if (dec_u64(t, tl, &s->inode) != 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* A header line: its first token is the given word. */
+static int
+header(const struct line *l, const char *word)
+{
+	const char *t;
+	size_t j = 0, tl;
+
+	return tok(l->p, l->len, &j, &t, &tl) && tl == strlen(word) &&
+	    memcmp(t, word, tl) == 0;
+}
+
+static int
+blank(const struct line *l)
+{
+	const char *t;
+	size_t j = 0, tl;
+
+	return !tok(l->p, l->len, &j, &t, &tl);
+}
+
+int
+ir_net_parse(const char *what, const char *buf, size_t n,
+    struct ir_sock **out, size_t *nout, struct ir_err *e)
+{
+	struct line l = { NULL, 0, 0 };
+	struct ir_sock *a = NULL;
+	const char *why = NULL;
+	size_t off = 0, cap = 0, na = 0;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	while (nextline(buf, n, &off, &l)) {
+		if (blank(&l) || (l.no == 1 && header(&l, "sl")))
+			continue;
+		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
+			goto fail;
+		if (memchr(l.p, '\0', l.len) != NULL)
+			why = "NUL byte";
+		else if (net_line(&l, &a[na], &why) == 0)
+			why = NULL;
+		if (why != NULL) {
+			rc = ir_err_set(e, IR_EFORMAT, 0, "%s line %zu: %s",
+			    what, l.no, why);
+			goto fail;
+		}
+		na++;
+	}
+	if (na == 0) {
+		free(a);
+		a = NULL;
+	}
+	*out = a;
+	*nout = na;
+	return IR_OK;
+fail:
+	free(a);
+	return rc;
+}
+
+static int
+netfile(const char *name, char *path, size_t pathsz, struct ir_err *e)
+{
+	static const char *const ok[] = {
+		"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "packet",
+		"udplite", "udplite6",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcmp(name, ok[i]) == 0) {
+			/* /proc/net is self/net: our own network namespace. */
+			(void)snprintf(path, pathsz, "/proc/net/%s", name);
+			return IR_OK;
+		}
+	return ir_err_set(e, IR_EINVAL, 0, "no socket table '%s'", name);
+}
+
+int
+ir_net_read(const char *name, struct ir_sock **out, size_t *nout,
+    struct ir_err *e)
+{
+	struct ir_buf b;
+	char path[64];
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if ((rc = netfile(name, path, sizeof(path), e)) != IR_OK ||
+	    (rc = readproc(path, PROC_MAX, &b, e)) != IR_OK)
+		return rc;
+	rc = ir_net_parse(name, b.buf, b.len, out, nout, e);
+	ir_buf_release(&b);
+	return rc;
+}
+
+void
+ir_socks_free(struct ir_sock *s, size_t n)
+{
+	(void)n;
+	free(s);
+}
+
+/* ---- /proc/net/unix ---- */
+
+static int
+unix_line(const struct line *l, struct ir_unix *u, const char **why)
+{
+	const char *t;
+	size_t j = 0, tl, f;
+	uint64_t v;
+
+	/* Num: RefCount Protocol Flags Type St Inode [Path] */
+	for (f = 0; f < 7; f++) {
+		*why = "too few fields";
+		if (!tok(l->p, l->len, &j, &t, &tl))
+			return -1;
+		*why = "bad field";
+		switch (f) {
+		case 0:
+			if (tl < 2 || t[tl - 1] != ':' ||
+			    hex_u64(t, tl - 1, 16, &u->num) != 0)
+				return -1;
+			break;
+		case 1: case 2: case 3:
+			if (hex_u64(t, tl, 8, &v) != 0)
+				return -1;
+			*(f == 1 ? &u->refcount : f == 2 ? &u->protocol :
+			    &u->flags) = (uint32_t)v;
+			break;
+		case 4:
+			if (hex_u64(t, tl, 4, &v) != 0)
+				return -1;
+			u->type = (unsigned)v;
+			break;
+		case 5:
+			if (hex_u64(t, tl, 2, &v) != 0)
+				return -1;
+			u->state = (unsigned)v;
+			break;
+		case 6:
+			*why = "bad inode";
+			if (dec_u64(t, tl, &u->inode) != 0)
+				return -1;
+			break;
+		}
+	}
+	/* The path is everything after one space, spaces and all. */
+	if (j < l->len && l->p[j] == ' ')
+		j++;
+	if ((u->path = dupn(l->p + j, l->len - j)) == NULL) {
+		*why = NULL;
+		return -1;
+	}
+	u->abstract = u->path[0] == '@';
+	return 0;
+}
+
+/* A newline in a name: the line continues the previous entry's path. */
+static int
+unix_more(struct ir_unix *u, const struct line *l)
+{
+	size_t pl = strlen(u->path);
+	char *p;
+
+	if ((p = realloc(u->path, pl + 1 + l->len + 1)) == NULL)
+		return -1;
+	p[pl] = '\n';
+	memcpy(p + pl + 1, l->p, l->len);
+	p[pl + 1 + l->len] = '\0';
+	u->path = p;
+	return 0;
+}
+
+int
+ir_unix_parse(const char *buf, size_t n, struct ir_unix **out, size_t *nout,
+    struct ir_err *e)
+{
+	struct line l = { NULL, 0, 0 };
+	struct ir_unix *a = NULL;
+	const char *why;
+	size_t off = 0, cap = 0, na = 0;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	while (nextline(buf, n, &off, &l)) {
+		if (l.no == 1 && header(&l, "Num"))
+			continue;
+		if (memchr(l.p, '\0', l.len) != NULL) {
+			rc = ir_err_set(e, IR_EFORMAT, 0,
+			    "unix line %zu: NUL byte", l.no);
+			goto fail;
+		}
+		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
+			goto fail;
+		if (unix_line(&l, &a[na], &why) == 0) {
+			na++;
+			continue;
+		}
+		free(a[na].path);
+		memset(&a[na], 0, sizeof(a[na]));
+		if (why == NULL) {
+			rc = ir_err_set(e, IR_ENOMEM, errno, "unix path");
+			goto fail;
+		}
+		if (na > 0 && a[na - 1].path[0] != '\0') {
+			if (unix_more(&a[na - 1], &l) != 0) {
+				rc = ir_err_set(e, IR_ENOMEM, errno,
+				    "unix path");
+				goto fail;
+			}
+			continue;
+		}
+		rc = ir_err_set(e, IR_EFORMAT, 0, "unix line %zu: %s",
+		    l.no, why);
+		goto fail;
+	}
+	if (na == 0) {
+		free(a);
+		a = NULL;
+	}
+	*out = a;
+	*nout = na;
+	return IR_OK;
+fail:
+	ir_unix_free(a, na);
+	return rc;
+}
+
+int
+ir_unix_read(struct ir_unix **out, size_t *nout, struct ir_err *e)
+{
+	struct ir_buf b;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if ((rc = readproc("/proc/net/unix", PROC_MAX, &b, e)) != IR_OK)
+		return rc;
+	rc = ir_unix_parse(b.buf, b.len, out, nout, e);
+	ir_buf_release(&b);
+	return rc;
+}
+
+void
+ir_unix_free(struct ir_unix *u, size_t n)
+{
+	size_t i;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(u[i].path);
+	free(u);
+}
+
+/* ---- /proc/net/packet ---- */
+
+static int
+packet_line(const struct line *l, struct ir_packet *p)
+{
+	const char *t;
+	size_t j = 0, tl, f;
+	uint64_t v;
+	int64_t iv;
+
+	/* sk RefCnt Type Proto Iface R Rmem User Inode */
+	for (f = 0; f < 9; f++) {
+		if (!tok(l->p, l->len, &j, &t, &tl))
+			return -1;
+		switch (f) {
+		case 0:
+			if (hex_u64(t, tl, 16, &p->sk) != 0)
+				return -1;
+			break;
+		case 1:
+			if (dec_u32(t, tl, &p->refcount) != 0)
+				return -1;
+			break;
+		case 2:
+			if (dec_u64(t, tl, &v) != 0 || v > UINT_MAX)
+				return -1;
+			p->type = (unsigned)v;
+			break;
+		case 3:
+			if (hex_u64(t, tl, 4, &v) != 0)
+				return -1;
+			p->proto = (unsigned)v;
+			break;
+		case 4:
+			if (dec_i64(t, tl, &p->ifindex) != 0)
+				return -1;
+			break;
+		case 5:
+			if (dec_i64(t, tl, &iv) != 0 || iv < 0 || iv > 1)
+				return -1;
+			p->running = (int)iv;
+			break;
+		case 6:
+			if (dec_u64(t, tl, &p->rmem) != 0)
+				return -1;
+			break;
+		case 7:
+			if (dec_u32(t, tl, &p->uid) != 0)
+				return -1;
+			break;
+		case 8:
+			if (dec_u64(t, tl, &p->inode) != 0)
+				return -1;
+			break;
+		}
+	}
+	return tok(l->p, l->len, &j, &t, &tl) ? -1 : 0;
+}
+
+int
+ir_packet_parse(const char *buf, size_t n, struct ir_packet **out,
+    size_t *nout, struct ir_err *e)
+{
+	struct line l = { NULL, 0, 0 };
+	struct ir_packet *a = NULL;
+	size_t off = 0, cap = 0, na = 0;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	while (nextline(buf, n, &off, &l)) {
+		if (blank(&l) || (l.no == 1 && header(&l, "sk")))
+			continue;
+		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
+			goto fail;
+		if (memchr(l.p, '\0', l.len) != NULL ||
+		    packet_line(&l, &a[na]) != 0) {
+			rc = ir_err_set(e, IR_EFORMAT, 0,
+			    "packet line %zu: bad entry", l.no);
+			goto fail;
+		}
+		na++;
+	}
+	if (na == 0) {
+		free(a);
+		a = NULL;
+	}
+	*out = a;
+	*nout = na;
+	return IR_OK;
+fail:
+	free(a);
+	return rc;
+}
+
+int
+ir_packet_read(struct ir_packet **out, size_t *nout, struct ir_err *e)
+{
+	struct ir_buf b;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if ((rc = readproc("/proc/net/packet", PROC_MAX, &b, e)) != IR_OK)
+		return rc;
+	rc = ir_packet_parse(b.buf, b.len, out, nout, e);
+	ir_buf_release(&b);
+	return rc;
+}
+
+void
+ir_packet_free(struct ir_packet *p, size_t n)
+{
+	(void)n;
+	free(p);
+}
+
+/* ---- /proc/modules ---- */
+
+static int
+module_line(const struct line *l, struct ir_module *m, const char **why)
+{
+	const char *t;
+	size_t j = 0, tl, f;
+
+	/* name size refcount deps state address [(taint)] */
+	*why = NULL;
+	for (f = 0; f < 6; f++) {
+		if (!tok(l->p, l->len, &j, &t, &tl)) {
+			*why = "too few fields";
+			return -1;
+		}
+		switch (f) {
+		case 0:
+			if ((m->name = dupn(t, tl)) == NULL)
+				return -1;
+			break;
+		case 1:
+			*why = "bad size";
+			if (dec_u64(t, tl, &m->size) != 0)
+				return -1;
+			break;
+		case 2:
+			*why = "bad refcount";
+			if (tl == 1 && t[0] == '-')
+				m->refcount = -1;
+			else if (dec_i64(t, tl, &m->refcount) != 0 ||
+			    m->refcount < 0)
+				return -1;
+			break;
+		case 3:
+			*why = NULL;
+			/* "-" or "a,b," */
+			if (tl == 1 && t[0] == '-')
+				tl = 0;
+			else if (t[tl - 1] == ',')
+				tl--;
+			if ((m->deps = dupn(t, tl)) == NULL)
+				return -1;
+			break;
+		case 4:
+			if ((m->state = dupn(t, tl)) == NULL)
+				return -1;
+			break;
+		case 5:
+			*why = "bad address";
+			if (tl < 3 || t[0] != '0' || t[1] != 'x' ||
+			    hex_u64(t + 2, tl - 2, 16, &m->addr) != 0)
+				return -1;
+			break;
+		}
+	}
+	*why = "bad taint";
+	if (tok(l->p, l->len, &j, &t, &tl)) {
+		if (tl < 2 || t[0] != '(' || t[tl - 1] != ')')
+			return -1;
+		t++;
+		tl -= 2;
+	} else
+		tl = 0;
+	if (tok(l->p, l->len, &j, &t, &tl)) {
+		*why = "too many fields";
+		return -1;
+	}
+	*why = NULL;
+	if ((m->taint = dupn(t, tl)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+module_clear(struct ir_module *m)
+{
+	free(m->name);
+	free(m->deps);
+	free(m->state);
+	free(m->taint);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+ir_modules_parse(const char *buf, size_t n, struct ir_module **out,
+    size_t *nout, struct ir_err *e)
+{
+	struct line l = { NULL, 0, 0 };
+	struct ir_module *a = NULL;
+	const char *why;
+	size_t off = 0, cap = 0, na = 0;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	while (nextline(buf, n, &off, &l)) {
+		if (blank(&l))
+			continue;
+		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
+			goto fail;
+		if (memchr(l.p, '\0', l.len) != NULL)
+			why = "NUL byte";
+		else if (module_line(&l, &a[na], &why) == 0) {
+			na++;
+			continue;
+		}
+		module_clear(&a[na]);
+		rc = why == NULL ?
+		    ir_err_set(e, IR_ENOMEM, errno, "modules line %zu",
+		    l.no) :
+		    ir_err_set(e, IR_EFORMAT, 0, "modules line %zu: %s",
+		    l.no, why);
+		goto fail;
+	}
+	if (na == 0) {
+		free(a);
+		a = NULL;
+	}
+	*out = a;
+	*nout = na;
+	return IR_OK;
+fail:
+	ir_modules_free(a, na);
+	return rc;
+}
+
+int
+ir_modules_read(struct ir_module **out, size_t *nout, struct ir_err *e)
+{
+	struct ir_buf b;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if ((rc = readproc("/proc/modules", PROC_MAX, &b, e)) != IR_OK)
+		return rc;
+	rc = ir_modules_parse(b.buf, b.len, out, nout, e);
+	ir_buf_release(&b);
+	return rc;
+}
+
+void
+ir_modules_free(struct ir_module *m, size_t n)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		module_clear(&m[i]);
+	free(m);
+}
+
+/* ---- /proc/PID/mountinfo ---- */
+
+/* A token with \ooo decoded, as a new string. */
+static char *
+dupesc(const char *t, size_t tl)
+{
+	char *s;
+
+	if ((s = malloc(tl + 1)) == NULL)
+		return NULL;
+	(void)unescape(t, tl, s, tl + 1, NULL);
+	return s;
+}
+
+static int
+mount_line(const struct line *l, struct ir_mount *m, const char **why)
+{
+	const char *t, *opt = NULL;
+	size_t j = 0, tl, f, optl = 0;
+	uint64_t v;
+	char **dst;
+
+	/* id parent maj:min root point opts [optional...] - type src super */
+	for (f = 0; ; f++) {
+		*why = "too few fields";
+		if (!tok(l->p, l->len, &j, &t, &tl))
+			return -1;
+		if (f >= 6 && tl == 1 && t[0] == '-')
+			break;
+		*why = "bad field";
+		switch (f) {
+		case 0:
+			if (dec_u64(t, tl, &m->id) != 0)
+				return -1;
+			break;
+		case 1:
+			if (dec_u64(t, tl, &m->parent) != 0)
+				return -1;
+			break;
+		case 2: {
+			const char *c = memchr(t, ':', tl);
+
+			if (c == NULL ||
+			    dec_u64(t, (size_t)(c - t), &v) != 0 ||
+			    v > UINT_MAX)
+				return -1;
+			m->major = (unsigned)v;
+			if (dec_u64(c + 1, (size_t)(t + tl - c - 1), &v) != 0 ||
+			    v > UINT_MAX)
+				return -1;
+			m->minor = (unsigned)v;
+			break;
+		}
+		case 3: case 4: case 5:
+			dst = f == 3 ? &m->root : f == 4 ? &m->point :
+			    &m->opts;
+			*why = NULL;
+			if ((*dst = dupesc(t, tl)) == NULL)
+				return -1;
+			break;
+		default:
+			/* Optional fields: kept as one space-joined span. */
+			if (opt == NULL)
+				opt = t;
+			optl = (size_t)(t + tl - opt);
+		}
+	}
+	*why = NULL;
+	if ((m->optional = dupesc(opt != NULL ? opt : "", optl)) == NULL)
+		return -1;
+	for (f = 0; f < 3; f++) {
+		*why = "too few fields after '-'";
+		if (!tok(l->p, l->len, &j, &t, &tl))
+			return -1;
+		dst = f == 0 ? &m->fstype : f == 1 ? &m->source : &m->super;
+		*why = NULL;
+		if ((*dst = dupesc(t, tl)) == NULL)
+			return -1;
+	}
+	*why = "too many fields";
+	if (tok(l->p, l->len, &j, &t, &tl))
+		return -1;
+	*why = NULL;
+	return 0;
+}
+
+static void
+mount_clear(struct ir_mount *m)
+{
+	free(m->root);
+	free(m->point);
+	free(m->opts);
+	free(m->optional);
+	free(m->fstype);
+	free(m->source);
+	free(m->super);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+ir_mountinfo_parse(const char *buf, size_t n, struct ir_mount **out,
+    size_t *nout, struct ir_err *e)
+{
+	struct line l = { NULL, 0, 0 };
+	struct ir_mount *a = NULL;
+	const char *why;
+	size_t off = 0, cap = 0, na = 0;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	while (nextline(buf, n, &off, &l)) {
+		if (blank(&l))
+			continue;
+		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
+			goto fail;
+		if (memchr(l.p, '\0', l.len) != NULL)
+			why = "NUL byte";
+		else if (mount_line(&l, &a[na], &why) == 0) {
+			na++;
+			continue;
+		}
+		mount_clear(&a[na]);
+		rc = why == NULL ?
+		    ir_err_set(e, IR_ENOMEM, errno, "mountinfo line %zu",
+		    l.no) :
+		    ir_err_set(e, IR_EFORMAT, 0, "mountinfo line %zu: %s",
+		    l.no, why);
+		goto fail;
+	}
+	if (na == 0) {
+		free(a);
+		a = NULL;
+	}
+	*out = a;
+	*nout = na;
+	return IR_OK;
+fail:
+	ir_mounts_free(a, na);
+	return rc;
+}
+
+int
+ir_mountinfo_read(pid_t pid, struct ir_mount **out, size_t *nout,
+    struct ir_err *e)
+{
+	struct ir_buf b;
+	char path[64];
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	(void)snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	if ((rc = readproc(path, PROC_MAX, &b, e)) != IR_OK)
+		return rc;
+	rc = ir_mountinfo_parse(b.buf, b.len, out, nout, e);
+	ir_buf_release(&b);
+	return rc;
+}
+
+void
+ir_mounts_free(struct ir_mount *m, size_t n)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		mount_clear(&m[i]);
+	free(m);
+}
+
+/* ---- /proc/PID/fd ---- */
+
+int
+ir_socket_link_parse(const char *link, size_t n, uint64_t *inode,
+    struct ir_err *e)
+{
+	*inode = 0;
+	if (n < 10 || memcmp(link, "socket:[", 8) != 0 ||
+	    link[n - 1] != ']' || dec_u64(link + 8, n - 9, inode) != 0) {
+		*inode = 0;
+		return ir_err_set(e, IR_EFORMAT, 0,
+		    "fd link line 1: not 'socket:[INODE]'");
+	}
+	return IR_OK;
+}
+
+static int
+fdcmp(const void *a, const void *b)
+{
+	int x = ((const struct ir_fdsock *)a)->fd;
+	int y = ((const struct ir_fdsock *)b)->fd;
+
+	return (x > y) - (x < y);
+}
+
+int
+ir_proc_sockets(pid_t pid, struct ir_fdsock **out, size_t *nout,
+    struct ir_err *e)
+{
+	struct ir_fdsock *a = NULL;
+	struct dirent *de;
+	char path[64], link[128];
+	size_t cap = 0, na = 0;
+	uint64_t fd, ino;
+	ssize_t ll;
+	DIR *d;
+	int dfd, rc = IR_OK;
+
+	*out = NULL;
+	*nout = 0;
+	(void)snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return ir_err_set(e, errno == ENOENT ? IR_ENOENT : IR_EIO,
+		    errno, "cannot open '%s'", path);
+	if ((d = fdopendir(dfd)) == NULL) {
+		rc = ir_err_set(e, IR_EIO, errno, "cannot read '%s'", path);
+		(void)close(dfd);
+		return rc;
+	}
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				rc = ir_err_set(e, IR_EIO, errno,
+				    "cannot read '%s'", path);
+			break;
+		}
+		if (dec_u64(de->d_name, strlen(de->d_name), &fd) != 0 ||
+		    fd > INT_MAX)
+			continue;
+		/* Closed meanwhile, or not a socket: not ours to report. */
+		if ((ll = readlinkat(dirfd(d), de->d_name, link,
+		    sizeof(link))) <= 0 || (size_t)ll == sizeof(link) ||
+		    ir_socket_link_parse(link, (size_t)ll, &ino, NULL) != IR_OK)
+			continue;
+		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
+			break;
+		a[na].fd = (int)fd;
+		a[na].inode = ino;
+		na++;
+	}
+	(void)closedir(d);
+	if (rc != IR_OK) {
+		free(a);
+		return rc;
+	}
+	if (na == 0) {
+		free(a);
+		a = NULL;
+	} else
+		qsort(a, na, sizeof(*a), fdcmp);
+	*out = a;
+	*nout = na;
+	return IR_OK;
+}
