@@ -124,18 +124,7 @@ struct tr {
 	int		 depth;
 	/* Expanded size: per group level, total and that of the last atom. */
 	unsigned long	 sum[MAX_DEPTH + 1], last[MAX_DEPTH + 1];
-	unsigned	 changed;	/* TR_* bits: what needed translation */
 };
-
-/* What translation changed, for the statistics the tests print. */
-#define TR_CLASS	0x01	/* \d \w \s ... */
-#define TR_BRACKET	0x02	/* a [...] with escapes or class shorthands */
-#define TR_DOT		0x04	/* '.' as [^\n] */
-#define TR_LAZY		0x08	/* *? +? ?? {}? */
-#define TR_FLAGS	0x10	/* (?i) */
-#define TR_GROUP	0x20	/* (?:...) (?P<n>...) (?#...) */
-#define TR_ESCAPE	0x40	/* \n \xNN \A \Z, escaped non-specials */
-#define TR_BRACE	0x80	/* a literal '{' or '}' */
 
 static int
 fail(struct tr *t, const char *why)
@@ -552,7 +541,6 @@ class_char(struct tr *t, struct set *s, int *extra)
 	if (c == '\\') {
 		if (++t->i == t->n)
 			return fail(t, "trailing backslash");
-		t->changed |= TR_BRACKET;
 		if (shorthand(s, t->s[t->i], extra))
 			return -2;
 		c = escaped_byte(t, 1);
@@ -670,10 +658,9 @@ quantifier(struct tr *t)
 		weigh(t, w);
 		t->last[t->depth] = 0;	/* a quantified atom is not again */
 	}
-	if (t->i < t->n && t->s[t->i] == '?') {	/* lazy: same match set */
-		t->changed |= TR_LAZY;
+	if (t->i < t->n && t->s[t->i] == '?')	/* lazy: same match set */
 		t->i++;
-	} else if (t->i < t->n && (t->s[t->i] == '+' || t->s[t->i] == '*'))
+	else if (t->i < t->n && (t->s[t->i] == '+' || t->s[t->i] == '*'))
 		return fail(t, "possessive or repeated quantifier");
 	return 0;
 }
@@ -688,7 +675,6 @@ extension(struct tr *t)
 	switch (c) {
 	case ':':
 		t->i = i + 1;
-		t->changed |= TR_GROUP;
 		return 1;
 	case 'P':
 		if (i + 1 < t->n && t->s[i + 1] == '<') {
@@ -697,7 +683,6 @@ extension(struct tr *t)
 			if (i >= t->n)
 				return fail(t, "unterminated (?P<");
 			t->i = i + 1;
-			t->changed |= TR_GROUP;
 			return 1;
 		}
 		return fail(t, "back-references are not supported");
@@ -707,7 +692,6 @@ extension(struct tr *t)
 		if (i >= t->n)
 			return fail(t, "unterminated (?#");
 		t->i = i + 1;
-		t->changed |= TR_GROUP;
 		return 0;
 	case '=':
 	case '!':
@@ -728,7 +712,6 @@ extension(struct tr *t)
 	if (i >= t->n)
 		return fail(t, "unterminated (?");
 	t->i = i + 1;
-	t->changed |= TR_FLAGS;
 	return 0;
 }
 
@@ -743,7 +726,6 @@ escape(struct tr *t)
 	c = (unsigned char)t->s[t->i];
 	if (shorthand(&s, c, &extra)) {
 		t->i++;
-		t->changed |= TR_CLASS;
 		return emit_set(t, &s, 0, extra);
 	}
 	switch (c) {
@@ -755,15 +737,12 @@ escape(struct tr *t)
 	case 'A':
 	case 'Z':
 		t->i++;
-		t->changed |= TR_ESCAPE;
 		other_atom(t, 0);
 		return emits(t, c == 'A' ? "^" : "$");
 	}
 	if ((b = escaped_byte(t, 0)) < 0)
 		return -1;
 	t->i++;
-	if (!is_ere_special(b))
-		t->changed |= TR_ESCAPE;
 	return literal(t, (unsigned char)b);
 }
 
@@ -808,7 +787,6 @@ translate(struct tr *t)
 			break;
 		case '.':
 			t->i++;
-			t->changed |= TR_DOT;
 			other_atom(t, 4);
 			/* Python's '.' stops at newline; glibc's without
 			 * REG_NEWLINE does not. */
@@ -858,7 +836,6 @@ translate(struct tr *t)
 		case '}':
 			/* Not a quantifier here: a literal brace. */
 			t->i++;
-			t->changed |= TR_BRACE;
 			r = literal(t, (unsigned char)c);
 			break;
 		default:
