@@ -335,7 +335,8 @@ unescape(const char *p, size_t n, char *out, size_t outsz, size_t *outlen)
 				}
 			}
 		}
-		if (o + 1 >= outsz)
+		/* "\000" would cut the string short: never the kernel's. */
+		if (c == '\0' || o + 1 >= outsz)
 			return -1;
 		out[o++] = c;
 	}
@@ -1140,16 +1141,20 @@ ir_modules_free(struct ir_module *m, size_t n)
 
 /* ---- /proc/PID/mountinfo ---- */
 
-/* A token with \ooo decoded, as a new string. */
-static char *
-dupesc(const char *t, size_t tl)
+/* A token with \ooo decoded into a new string; *why NULL: no memory. */
+static int
+dupesc(const char *t, size_t tl, char **out, const char **why)
 {
-	char *s;
-
-	if ((s = malloc(tl + 1)) == NULL)
-		return NULL;
-	(void)unescape(t, tl, s, tl + 1, NULL);
-	return s;
+	*why = NULL;
+	if ((*out = malloc(tl + 1)) == NULL)
+		return -1;
+	if (unescape(t, tl, *out, tl + 1, NULL) != 0) {
+		free(*out);
+		*out = NULL;
+		*why = "bad escape";
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -1194,8 +1199,7 @@ mount_line(const struct line *l, struct ir_mount *m, const char **why)
 		case 3: case 4: case 5:
 			dst = f == 3 ? &m->root : f == 4 ? &m->point :
 			    &m->opts;
-			*why = NULL;
-			if ((*dst = dupesc(t, tl)) == NULL)
+			if (dupesc(t, tl, dst, why) != 0)
 				return -1;
 			break;
 		default:
@@ -1205,16 +1209,14 @@ mount_line(const struct line *l, struct ir_mount *m, const char **why)
 			optl = (size_t)(t + tl - opt);
 		}
 	}
-	*why = NULL;
-	if ((m->optional = dupesc(opt != NULL ? opt : "", optl)) == NULL)
+	if (dupesc(opt != NULL ? opt : "", optl, &m->optional, why) != 0)
 		return -1;
 	for (f = 0; f < 3; f++) {
 		*why = "too few fields after '-'";
 		if (!tok(l->p, l->len, &j, &t, &tl))
 			return -1;
 		dst = f == 0 ? &m->fstype : f == 1 ? &m->source : &m->super;
-		*why = NULL;
-		if ((*dst = dupesc(t, tl)) == NULL)
+		if (dupesc(t, tl, dst, why) != 0)
 			return -1;
 	}
 	*why = "too many fields";

@@ -204,6 +204,8 @@ test_status_tricky(void **state)
 	    &e), &e, "status line 1: bad value");
 	expect_format(ir_pstatus_parse(S("Umask:\t0999\n"), &s, &e), &e,
 	    "status line 1: bad value");
+	expect_format(ir_pstatus_parse(S("Name:\tab\\000c\n"), &s, &e), &e,
+	    "status line 1: bad value");
 }
 
 static const struct ir_sock *
@@ -663,6 +665,8 @@ test_mountinfo_tricky(void **state)
 	    "rw\n"), &m, &n, &e), &e, "mountinfo line 1: too few fields");
 	expect_format(ir_mountinfo_parse(S("22 27 0:21 / /proc rw - proc proc "
 	    "rw extra\n"), &m, &n, &e), &e, "mountinfo line 1: too many");
+	expect_format(ir_mountinfo_parse(S("22 27 0:21 / /pr\\000oc rw - proc "
+	    "proc rw\n"), &m, &n, &e), &e, "mountinfo line 1: bad escape");
 	assert_null(m);
 }
 
