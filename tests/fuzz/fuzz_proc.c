@@ -6,7 +6,9 @@
  * returned; one that works returns no more entries than lines (modules
  * and mountinfo: one per non-blank line), NUL-terminated strings that fit,
  * families and state names consistent with the numbers, and an fd link
- * that prints back to its own text.
+ * that prints back to its own text.  Socket tables and mountinfo printed
+ * back as the kernel would (v6 as four little-endian words, odd bytes of
+ * mount fields as \ooo) parse to the same entries.
  */
 #include <sys/socket.h>
 
@@ -96,6 +98,65 @@ status_one(const char *p, size_t n)
 		abort();
 }
 
+/* Each field as the kernel would print it, everything odd as \ooo. */
+static void
+esc(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ' || *s == '\\' || *s == '-' ||
+		    (unsigned char)*s >= 0x7f)
+			fprintf(fp, "\\%03o", (unsigned char)*s);
+		else
+			fputc(*s, fp);
+	fputc(' ', fp);
+}
+
+static void
+net_addr(FILE *fp, const struct ir_sock *s, const uint8_t *a, uint16_t port)
+{
+	int w;
+
+	for (w = 0; w < (s->family == AF_INET ? 1 : 4); w++)
+		fprintf(fp, "%08X", (unsigned)a[w * 4] |
+		    (unsigned)a[w * 4 + 1] << 8 | (unsigned)a[w * 4 + 2] << 16 |
+		    (unsigned)a[w * 4 + 3] << 24);
+	fprintf(fp, ":%04X ", port);
+}
+
+/* Printed back in the kernel's format, the table parses the same. */
+static void
+net_again(const struct ir_sock *s, size_t ns)
+{
+	struct ir_sock *s2;
+	struct ir_err e;
+	size_t n2, i, tl;
+	char *text;
+	FILE *fp;
+
+	if ((fp = open_memstream(&text, &tl)) == NULL)
+		abort();
+	for (i = 0; i < ns; i++) {
+		fprintf(fp, "%4zu: ", i);
+		net_addr(fp, &s[i], s[i].laddr, s[i].lport);
+		net_addr(fp, &s[i], s[i].raddr, s[i].rport);
+		fprintf(fp, "%02X 00000000:00000000 00:00000000 00000000 "
+		    "%5u 0 %" PRIu64 "\n", s[i].state, s[i].uid, s[i].inode);
+	}
+	if (fclose(fp) != 0)
+		abort();
+	if (ir_net_parse("tcp", text, tl, &s2, &n2, &e) != IR_OK || n2 != ns)
+		abort();
+	for (i = 0; i < ns; i++)
+		if (s2[i].family != s[i].family || s2[i].lport != s[i].lport ||
+		    s2[i].rport != s[i].rport || s2[i].state != s[i].state ||
+		    s2[i].uid != s[i].uid || s2[i].inode != s[i].inode ||
+		    memcmp(s2[i].laddr, s[i].laddr, 16) != 0 ||
+		    memcmp(s2[i].raddr, s[i].raddr, 16) != 0)
+			abort();
+	ir_socks_free(s2, n2);
+	free(text);
+}
+
 static void
 net_one(const char *p, size_t n)
 {
@@ -123,6 +184,7 @@ net_one(const char *p, size_t n)
 		if (s[i].family == AF_INET && strchr(a, '.') == NULL)
 			abort();
 	}
+	net_again(s, ns);
 	ir_socks_free(s, ns);
 }
 
@@ -198,6 +260,50 @@ modules_one(const char *p, size_t n)
 }
 
 static void
+mountinfo_again(const struct ir_mount *m, size_t nm)
+{
+	struct ir_mount *m2;
+	struct ir_err e;
+	size_t n2, i, tl;
+	char *text;
+	FILE *fp;
+
+	if ((fp = open_memstream(&text, &tl)) == NULL)
+		abort();
+	for (i = 0; i < nm; i++) {
+		fprintf(fp, "%" PRIu64 " %" PRIu64 " %u:%u ", m[i].id,
+		    m[i].parent, m[i].major, m[i].minor);
+		esc(fp, m[i].root);
+		esc(fp, m[i].point);
+		esc(fp, m[i].opts);
+		if (m[i].optional[0] != '\0')
+			esc(fp, m[i].optional);
+		fputs("- ", fp);
+		esc(fp, m[i].fstype);
+		esc(fp, m[i].source);
+		esc(fp, m[i].super);
+		fputc('\n', fp);
+	}
+	if (fclose(fp) != 0)
+		abort();
+	if (ir_mountinfo_parse(text, tl, &m2, &n2, &e) != IR_OK || n2 != nm)
+		abort();
+	for (i = 0; i < nm; i++)
+		if (m2[i].id != m[i].id || m2[i].parent != m[i].parent ||
+		    m2[i].major != m[i].major || m2[i].minor != m[i].minor ||
+		    strcmp(m2[i].root, m[i].root) != 0 ||
+		    strcmp(m2[i].point, m[i].point) != 0 ||
+		    strcmp(m2[i].opts, m[i].opts) != 0 ||
+		    strcmp(m2[i].optional, m[i].optional) != 0 ||
+		    strcmp(m2[i].fstype, m[i].fstype) != 0 ||
+		    strcmp(m2[i].source, m[i].source) != 0 ||
+		    strcmp(m2[i].super, m[i].super) != 0)
+			abort();
+	ir_mounts_free(m2, n2);
+	free(text);
+}
+
+static void
 mountinfo_one(const char *p, size_t n)
 {
 	struct ir_mount *m;
@@ -218,6 +324,7 @@ mountinfo_one(const char *p, size_t n)
 		    m[i].fstype == NULL || m[i].source == NULL ||
 		    m[i].super == NULL || m[i].root[0] == '\0')
 			abort();
+	mountinfo_again(m, nm);
 	ir_mounts_free(m, nm);
 }
 
