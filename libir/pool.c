@@ -1,4 +1,5 @@
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "ir/error.h"
@@ -7,6 +8,8 @@
 struct slot {
 	void		*job;
 	int		 done;
+	int		 started;
+	uint64_t	 weight;	/* the largest waiting job starts first */
 };
 
 struct worker {
@@ -24,10 +27,33 @@ struct ir_pool {
 	struct worker	*workers;
 	struct slot	*ring;
 	unsigned long	 head, next, tail;	/* deliver, run, fill */
+	int		 weighted;		/* pick by weight, not age */
 	int		 quit;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv_work, cv_done;
 };
+
+/*
+ * The job to run next: the oldest, or with weights the heaviest waiting
+ * one (a big file started late leaves the other threads idle at the end).
+ */
+static struct slot *
+pick(struct ir_pool *p)
+{
+	struct slot *s, *best = NULL;
+	unsigned long i;
+
+	for (i = p->next; i != p->tail; i++) {
+		s = &p->ring[i % (unsigned long)p->depth];
+		if (s->started)
+			continue;
+		if (!p->weighted)
+			return s;
+		if (best == NULL || s->weight > best->weight)
+			best = s;
+	}
+	return best;
+}
 
 static void *
 worker_main(void *a)
@@ -42,7 +68,11 @@ worker_main(void *a)
 			(void)pthread_cond_wait(&p->cv_work, &p->mu);
 		if (p->quit)
 			break;
-		s = &p->ring[p->next++ % (unsigned long)p->depth];
+		s = pick(p);
+		s->started = 1;
+		while (p->next != p->tail &&
+		    p->ring[p->next % (unsigned long)p->depth].started)
+			p->next++;
 		(void)pthread_mutex_unlock(&p->mu);
 		p->work(s->job, w->tctx);
 		(void)pthread_mutex_lock(&p->mu);
@@ -120,14 +150,28 @@ deliver_one(struct ir_pool *p, int wait, int *rc, struct ir_err *e)
 	}
 	job = s->job;
 	s->done = 0;
+	s->started = 0;
 	p->head++;
 	(void)pthread_mutex_unlock(&p->mu);
 	*rc = p->done(job, p->arg, e);
 	return 1;
 }
 
+void
+ir_pool_weighted(struct ir_pool *p)
+{
+	p->weighted = 1;
+}
+
 int
 ir_pool_submit(struct ir_pool *p, void *job, struct ir_err *e)
+{
+	return ir_pool_submit_weight(p, job, 0, e);
+}
+
+int
+ir_pool_submit_weight(struct ir_pool *p, void *job, uint64_t weight,
+    struct ir_err *e)
 {
 	int rc = IR_OK;
 
@@ -150,6 +194,8 @@ queue:
 	(void)pthread_mutex_lock(&p->mu);
 	p->ring[p->tail % (unsigned long)p->depth].job = job;
 	p->ring[p->tail % (unsigned long)p->depth].done = 0;
+	p->ring[p->tail % (unsigned long)p->depth].started = 0;
+	p->ring[p->tail % (unsigned long)p->depth].weight = weight;
 	p->tail++;
 	(void)pthread_cond_signal(&p->cv_work);
 	(void)pthread_mutex_unlock(&p->mu);

@@ -31,7 +31,8 @@
 
 struct job {
 	struct ir_file	 f;
-	int		 fd;		/* a live file to read, or -1 */
+	int		 fd;		/* a live file being read, or -1 */
+	int		 live;		/* open f.path on the thread */
 	unsigned char	*buf;		/* or its bytes, read already */
 	size_t		 n;
 	struct ir_field	 base[12];	/* bytes of other origin: record */
@@ -124,7 +125,7 @@ usage(int status)
 "      --no-type          no libmagic content type\n"
 "  -p, --threads N        scanning threads (default: number of cores)\n"
 "      --max-size SIZE    larger files are hashed but not scanned (64M)\n"
-"      --timeout SEC      give up a scan after SEC seconds (default 60)\n"
+"      --timeout SEC      give up a scan after SEC seconds (default: none)\n"
 "      --exclude REGEX    skip paths matching REGEX (extended regex)\n"
 "      --exclude-type T   do not YARA-scan files whose MIME type starts with T\n"
 "  -x, --one-file-system  stay on the file system of each path\n"
@@ -272,6 +273,24 @@ mem_reader(void *arg, uint64_t off, void *buf, size_t n, size_t *got,
 	return IR_OK;
 }
 
+/* The file the walk saw, or an error if it is not that one any more. */
+static void
+open_live(struct job *j)
+{
+	struct ir_err e;
+	struct stat st;
+
+	if ((j->fd = ir_open_evidence(AT_FDCWD, j->f.path, 0, &e)) < 0)
+		(void)snprintf(j->f.error, sizeof(j->f.error), "%s", e.msg);
+	else if (fstat(j->fd, &st) != 0 || st.st_ino != j->f.inode ||
+	    !S_ISREG(st.st_mode)) {
+		(void)snprintf(j->f.error, sizeof(j->f.error),
+		    "replaced between examination and reading");
+		(void)close(j->fd);
+		j->fd = -1;
+	}
+}
+
 /* A scanning thread: one read feeds the digests, the type and YARA. */
 static void
 job_work(void *arg, void *tp)
@@ -291,6 +310,8 @@ job_work(void *arg, void *tp)
 			    e.msg);
 		return;
 	}
+	if (j->live && j->f.error[0] == '\0')
+		open_live(j);
 	if (j->fd >= 0) {
 		(void)ir_content_file(t->content, j->fd, &j->f, &j->nread);
 		(void)close(j->fd);
@@ -386,7 +407,9 @@ job_new(const struct ir_file *f)
 static int
 submit(struct scan *s, struct job *j)
 {
-	if (ir_pool_submit(s->pool, j, &s->err) != IR_OK) {
+	/* The biggest first: a late big file would scan alone at the end. */
+	if (ir_pool_submit_weight(s->pool, j, j->nbase ? j->n : j->f.size,
+	    &s->err) != IR_OK) {
 		s->failed = 1;
 		return -1;
 	}
@@ -395,8 +418,8 @@ submit(struct scan *s, struct job *j)
 
 /*
  * depth: jobs in flight.  Records come out in order, so one big file holds
- * back the others' delivery: live jobs (an open file each) can be many;
- * image and memory jobs carry their bytes, so few.
+ * back the others' delivery: live jobs (a path each) can be many; image
+ * and memory jobs carry their bytes, so few.
  */
 static void
 pool_start(struct scan *s, int depth)
@@ -419,6 +442,7 @@ pool_start(struct scan *s, int depth)
 	if (ir_pool_new(&s->pool, s->jobs, depth, job_work, job_done, s,
 	    tv, &e) != IR_OK)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
+	ir_pool_weighted(s->pool);
 	free(tv);
 }
 
@@ -445,8 +469,6 @@ on_entry(struct ir_walk_ent *ent, void *arg)
 {
 	struct scan *s = arg;
 	struct ir_file *f = ent->file;
-	struct ir_err e;
-	struct stat st;
 	struct job *j;
 
 	if (tool_stop)
@@ -456,18 +478,10 @@ on_entry(struct ir_walk_ent *ent, void *arg)
 	/* Special files, pseudo file systems: never read. */
 	if (!S_ISREG(f->mode) || ent->pseudo_fs)
 		return IR_WALK_CONTINUE;
+	/* Opened on the thread, so that thousands can wait without an fd. */
 	j = job_new(f);
 	j->f.source = s->source;
-	if (f->error[0] == '\0' && (j->fd = ir_open_evidence(ent->dirfd,
-	    ent->relname, 0, &e)) < 0)
-		(void)snprintf(j->f.error, sizeof(j->f.error), "%s", e.msg);
-	else if (j->fd >= 0 && (fstat(j->fd, &st) != 0 ||
-	    st.st_ino != f->inode || !S_ISREG(st.st_mode))) {
-		(void)snprintf(j->f.error, sizeof(j->f.error),
-		    "replaced between examination and reading");
-		(void)close(j->fd);
-		j->fd = -1;
-	}
+	j->live = 1;
 	return submit(s, j) == 0 ? IR_WALK_CONTINUE : IR_WALK_STOP;
 }
 
@@ -761,7 +775,7 @@ main(int argc, char *argv[])
 	s.copts.algs = IR_HASH_BIT(IR_HASH_SHA256);
 	s.copts.type = 1;
 	s.max_size = DEFAULT_MAX;
-	s.cfg.timeout = 60;
+	s.cfg.timeout = 0;
 	while ((ch = getopt_long(argc, argv, "0c:ho:p:r:x", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
@@ -934,7 +948,7 @@ main(int argc, char *argv[])
 				complete = 0;
 			continue;
 		}
-		pool_start(&s, s.jobs * 64);
+		pool_start(&s, 4096);
 		rc = ir_walk_tree(paths[i], &wo, on_entry, &s, &nerr, &e);
 		pool_stop(&s);
 		if (rc != IR_OK && !s.failed) {

@@ -8,6 +8,8 @@
 #ifndef IR_POOL_H
 #define IR_POOL_H
 
+#include <stdint.h>
+
 struct ir_err;
 struct ir_pool;
 
@@ -25,6 +27,13 @@ int	 ir_pool_new(struct ir_pool **, int nthreads, int depth,
 	    struct ir_err *);
 /* The pool owns the job from then on, even when submit fails. */
 int	 ir_pool_submit(struct ir_pool *, void *job, struct ir_err *);
+/*
+ * Workers then start the heaviest waiting job first (its size, say), not
+ * the oldest; delivery stays in submission order.
+ */
+void	 ir_pool_weighted(struct ir_pool *);
+int	 ir_pool_submit_weight(struct ir_pool *, void *job, uint64_t weight,
+	    struct ir_err *);
 /* Wait for every job and deliver it; stops at the first failed done. */
 int	 ir_pool_drain(struct ir_pool *, struct ir_err *);
 /* Stops the workers; undelivered jobs are dropped (done is not called). */
