@@ -15,4 +15,13 @@ struct TSK_IMG_INFO;
 /* The libtsk handle behind an image (borrowed). */
 struct TSK_IMG_INFO *ir__img_tsk(struct ir_img *);
 
+#include <stdint.h>
+
+/*
+ * TSK's bodyfile mode string ("r/rrw-r--r--") of a record: the bodyfile
+ * writer and the timeline's reader of records share it.
+ */
+void	 ir__body_mode(uint32_t mode, int virt, int no_meta,
+	    const char *name_kind, char out[13]);
+
 #endif

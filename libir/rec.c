@@ -7,6 +7,7 @@
 #include "ir/buf.h"
 #include "ir/error.h"
 #include "ir/rec.h"
+#include "ir_private.h"
 
 struct ir_writer {
 	enum ir_format		 fmt;
@@ -435,8 +436,8 @@ kind_type(const char *kind)
 	return '-';
 }
 
-static void
-body_mode(uint32_t mode, int virt, int no_meta, const char *name_kind,
+void
+ir__body_mode(uint32_t mode, int virt, int no_meta, const char *name_kind,
     char out[13])
 {
 	static const char rwx[] = "rwxrwxrwx";
@@ -618,7 +619,7 @@ body_record(struct ir_writer *w, const struct ir_field *f, size_t n,
 	if (rc == IR_OK && bd.deleted)
 		rc = ir_buf_addstr(b, bd.realloc ? " (deleted-realloc)" :
 		    " (deleted)", e);
-	body_mode(bd.mode, bd.virt, bd.no_meta,
+	ir__body_mode(bd.mode, bd.virt, bd.no_meta,
 	    bd.name_kind != NULL ? bd.name_kind->s : NULL, mode);
 	if (rc != IR_OK)
 		return rc;

@@ -16,6 +16,7 @@
 #include "ir/file.h"
 #include "ir/rec.h"
 #include "ir/timeline.h"
+#include "ir_private.h"
 
 #define SHOW	40		/* bytes of a bad value quoted in a message */
 /* Past year 30000 either way: garbage, and more than gmtime_r can take. */
@@ -212,61 +213,6 @@ body_line(const char *line, size_t len, struct ir_tl_entry *en,
 	return IR_OK;
 }
 
-/* TSK's type letter of st_mode, as libir's bodyfile writer has it. */
-static char
-tsk_type(uint32_t mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFREG:	return 'r';
-	case S_IFDIR:	return 'd';
-	case S_IFLNK:	return 'l';
-	case S_IFCHR:	return 'c';
-	case S_IFBLK:	return 'b';
-	case S_IFIFO:	return 'p';
-	case S_IFSOCK:	return 'h';
-	default:	return '-';
-	}
-}
-
-static char
-kind_type(const char *kind)
-{
-	static const char *const kinds[] = { "reg", "dir", "lnk", "chr",
-	    "blk", "fifo", "sock" };
-	static const char types[] = "rdlcbph";
-	size_t i;
-
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kind, kinds[i]) == 0)
-			return types[i];
-	return '-';
-}
-
-/* The mode string a record's bodyfile line has (see libir/rec.c). */
-static void
-tsk_mode(uint32_t mode, int virt, int no_meta, const char *name_kind,
-    char out[13])
-{
-	static const char rwx[] = "rwxrwxrwx";
-	char t = tsk_type(mode);
-	int i;
-
-	if (virt)
-		t = S_ISDIR(mode) ? 'V' : 'v';
-	out[0] = name_kind != NULL ? kind_type(name_kind) : t;
-	out[1] = '/';
-	out[2] = no_meta ? '-' : t;
-	for (i = 0; i < 9; i++)
-		out[3 + i] = (mode & (1U << (8 - i))) ? rwx[i] : '-';
-	if (mode & S_ISUID)
-		out[5] = out[5] == 'x' ? 's' : 'S';
-	if (mode & S_ISGID)
-		out[8] = out[8] == 'x' ? 's' : 'S';
-	if (mode & S_ISVTX)
-		out[11] = out[11] == 'x' ? 't' : 'T';
-	out[12] = '\0';
-}
-
 static int
 jbool(json_t *o, const char *key)
 {
@@ -388,7 +334,7 @@ json_mode(struct ir_tl_parser *p, json_t *o, struct ir_tl_entry *en,
 	} else
 		return ir_err_set(e, IR_EFORMAT, 0,
 		    "\"mode\" is neither a string nor a number");
-	tsk_mode(mode, jbool(o, "virtual"), jbool(o, "no_meta"), kind,
+	ir__body_mode(mode, jbool(o, "virtual"), jbool(o, "no_meta"), kind,
 	    p->mode);
 	return IR_OK;
 }
