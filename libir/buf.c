@@ -131,8 +131,8 @@ ir_hex(char *out, const void *in, size_t n)
 	out[2 * n] = '\0';
 }
 
-static int
-hexval(int c)
+int
+ir_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -151,8 +151,8 @@ ir_unhex(void *out, const char *in, size_t n)
 	int hi, lo;
 
 	for (i = 0; i < n; i++) {
-		if ((hi = hexval((unsigned char)in[2 * i])) < 0 ||
-		    (lo = hexval((unsigned char)in[2 * i + 1])) < 0)
+		if ((hi = ir_hexval((unsigned char)in[2 * i])) < 0 ||
+		    (lo = ir_hexval((unsigned char)in[2 * i + 1])) < 0)
 			return IR_EFORMAT;
 		p[i] = (unsigned char)(hi << 4 | lo);
 	}

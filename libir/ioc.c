@@ -342,18 +342,6 @@ literal(struct tr *t, unsigned char c)
 	return is_ere_special(c) ? emit(t, b, 2) : emit(t, b + 1, 1);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The byte a Python escape stands for (after the backslash), or -1. */
 static int
 escaped_byte(struct tr *t, int in_class)
@@ -376,8 +364,8 @@ escaped_byte(struct tr *t, int in_class)
 	case 'b':
 		return in_class ? '\b' : -1;
 	case 'x':
-		if (t->i + 2 >= t->n || (h = hexval(t->s[t->i + 1])) < 0 ||
-		    (l = hexval(t->s[t->i + 2])) < 0)
+		if (t->i + 2 >= t->n || (h = ir_hexval(t->s[t->i + 1])) < 0 ||
+		    (l = ir_hexval(t->s[t->i + 2])) < 0)
 			return fail(t, "bad \\x escape");
 		t->i += 2;
 		return h << 4 | l;

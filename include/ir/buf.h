@@ -39,6 +39,8 @@ char	*ir_buf_detach(struct ir_buf *, size_t *lenp);
 
 /* Lower-case hex into out (2n+1 bytes). */
 void	 ir_hex(char *out, const void *in, size_t n);
+/* The value of one hex digit (either case), or -1. */
+int	 ir_hexval(int c);
 /* Parse 2n hex digits into out; IR_OK or IR_EFORMAT. */
 int	 ir_unhex(void *out, const char *in, size_t n);
 
