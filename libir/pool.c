@@ -28,6 +28,7 @@ struct ir_pool {
 	struct slot	*ring;
 	unsigned long	 head, next, tail;	/* deliver, run, fill */
 	int		 weighted;		/* pick by weight, not age */
+	int		 ready;			/* workers waiting for work */
 	int		 quit;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv_work, cv_done;
@@ -63,6 +64,8 @@ worker_main(void *a)
 	struct slot *s;
 
 	(void)pthread_mutex_lock(&p->mu);
+	p->ready++;
+	(void)pthread_cond_broadcast(&p->cv_done);
 	for (;;) {
 		while (p->next == p->tail && !p->quit)
 			(void)pthread_cond_wait(&p->cv_work, &p->mu);
@@ -125,6 +128,16 @@ ir_pool_new(struct ir_pool **pp, int nthreads, int depth,
 		}
 		p->nthreads++;
 	}
+	/*
+	 * Back only when every worker idles on the lock-free wait: a tool
+	 * may fork next (a libtsk worker), and a thread still starting can
+	 * hold a lock of the runtime (the sanitizer's thread registry) that
+	 * the child would then wait on for ever.
+	 */
+	(void)pthread_mutex_lock(&p->mu);
+	while (p->ready < p->nthreads)
+		(void)pthread_cond_wait(&p->cv_done, &p->mu);
+	(void)pthread_mutex_unlock(&p->mu);
 	*pp = p;
 	return IR_OK;
 }
