@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ir/buf.h"
 #include "ir/error.h"
 #include "ir/io.h"
 #include "ir/mem.h"
@@ -67,13 +68,7 @@ hex64(const char *p, size_t len, size_t *j, uint64_t *v)
 
 	*v = 0;
 	for (k = *j; k < len; k++) {
-		if (p[k] >= '0' && p[k] <= '9')
-			d = p[k] - '0';
-		else if (p[k] >= 'a' && p[k] <= 'f')
-			d = p[k] - 'a' + 10;
-		else if (p[k] >= 'A' && p[k] <= 'F')
-			d = p[k] - 'A' + 10;
-		else
+		if ((d = ir_hexval((unsigned char)p[k])) < 0)
 			break;
 		if (k - *j == 16)
 			return -1;

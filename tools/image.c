@@ -22,9 +22,8 @@ struct relay {
 	int	 failed;
 };
 
-/* "partition 1 (sector 2048)" or "the image" for a bare file system. */
-static const char *
-where(const struct ir_fs_part *p, char *buf, size_t sz)
+const char *
+image_where(const struct ir_fs_part *p, char *buf, size_t sz)
 {
 	if (p->index < 0)
 		(void)snprintf(buf, sz, "the whole image");
@@ -58,6 +57,13 @@ problem_record(struct ir_writer *w, const struct image_walk *iw,
 		f[n++] = IR_FSTR("fstype", fstype);
 	f[n++] = IR_FSTR("error", what);
 	return ir_writer_record(w, f, n, &e);
+}
+
+int
+image_fs_reader(void *arg, uint64_t off, void *buf, size_t n, size_t *got,
+    struct ir_err *e)
+{
+	return ir_fs_read(arg, off, buf, n, got, e);
 }
 
 static int
@@ -97,14 +103,14 @@ walk_child(int fd, void *arg)
 		c->bits |= IMG_FAILED | IMG_INCOMPLETE;
 	} else if (ir_fs_open(&fs, c->img, c->part, &e) != IR_OK) {
 		tool_warnx("%s: %s: %s", iw->path,
-		    where(c->part, at, sizeof(at)), e.msg);
+		    image_where(c->part, at, sizeof(at)), e.msg);
 		(void)problem_record(c->w, iw, c->part,
 		    ir_fs_sniff(c->img, c->part), e.msg);
 		c->bits |= IMG_FAILED | IMG_INCOMPLETE;
 	} else {
 		if (ir_fs_part_cut(c->img, c->part, &e) != IR_OK) {
 			tool_warnx("%s: %s: %s", iw->path,
-			    where(c->part, at, sizeof(at)), e.msg);
+			    image_where(c->part, at, sizeof(at)), e.msg);
 			(void)problem_record(c->w, iw, c->part, ir_fs_type(fs),
 			    e.msg);
 			c->bits |= IMG_INCOMPLETE;
@@ -114,7 +120,7 @@ walk_child(int fd, void *arg)
 			c->bits |= IMG_STOPPED;
 		else if (rc == IR_EFORMAT) {
 			tool_warnx("%s: %s: %s", iw->path,
-			    where(c->part, at, sizeof(at)), e.msg);
+			    image_where(c->part, at, sizeof(at)), e.msg);
 			(void)problem_record(c->w, iw, c->part, ir_fs_type(fs),
 			    e.msg);
 			c->bits |= IMG_INCOMPLETE;
@@ -296,7 +302,7 @@ image_walk(const struct image_walk *iw, struct ir_writer *w, FILE *out)
 			    strsignal(end.signal), end.torn ? " (a cut record "
 			    "was dropped)" : "");
 		tool_warnx("%s: %s: %s", iw->path,
-		    where(&parts[i], at, sizeof(at)), what);
+		    image_where(&parts[i], at, sizeof(at)), what);
 		if (problem_record(w, iw, &parts[i], NULL, what) != IR_OK)
 			bits |= IMG_FAILED;
 		bits |= IMG_INCOMPLETE;

@@ -44,6 +44,12 @@ struct image_walk {
 	void		*arg;
 };
 
+/* "partition 1 (sector 2048)", or "the whole image" without a table. */
+const char *image_where(const struct ir_fs_part *, char *buf, size_t sz);
+/* ir_content_read_fn over an image's file (arg: its ir_fs_file). */
+int	 image_fs_reader(void *arg, uint64_t off, void *buf, size_t n,
+	    size_t *got, struct ir_err *);
+
 /*
  * The places of path that may hold a file system (see ir_fs_parts), found
  * in a worker: neither the image container nor the partition table is

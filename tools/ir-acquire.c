@@ -211,14 +211,12 @@ on_read(uint64_t done, void *arg)
 {
 	struct acq *a = arg;
 	double now, el;
-	uint64_t base = a->prog.bytes;
 
 	if (done > a->prog_done) {
 		if (ir_progress_add(&a->prog, 0, done - a->prog_done))
 			tool_progress(&a->prog, "bytes", 0);
 		a->prog_done = done;
 	}
-	(void)base;
 	if (a->progress_fd >= 0 && (now = ir_monotonic()) - a->fd_said >= 1.0) {
 		a->fd_said = now;
 		el = now - a->prog.start;

@@ -117,18 +117,6 @@ parse_inode(const char *s, struct cat *c)
 	return 0;
 }
 
-/* "partition 1 (sector 2048)" or "the whole image". */
-static const char *
-where(const struct ir_fs_part *p, char *buf, size_t sz)
-{
-	if (p->index < 0)
-		(void)snprintf(buf, sz, "the whole image");
-	else
-		(void)snprintf(buf, sz, "partition %d (sector %" PRIu64 ")",
-		    p->index, p->start);
-	return buf;
-}
-
 /*
  * Copy size bytes of fh to fd, hashing them into d.  A chunk libtsk
  * cannot read is written as zeros and said; the output never ends short
@@ -215,7 +203,7 @@ cat_child(int fd, void *arg)
 	}
 	if (ir_fs_open(&fs, c->img, c->part, &e) != IR_OK) {
 		tool_warnx("%s: %s: %s", c->source,
-		    where(c->part, at, sizeof(at)), e.msg);
+		    image_where(c->part, at, sizeof(at)), e.msg);
 		ir_img_close(c->img);
 		return IMG_FAILED;
 	}

@@ -40,6 +40,7 @@ struct job {
 	char		 label[96];	/* strings base[] points at */
 	char		 perms[8], path2[256], exe[256], comm[32];
 	uint64_t	 nread;
+	int		 hits;		/* match records in out */
 	struct ir_buf	 out;		/* records, made on the thread */
 	char		 strings[];	/* path, NUL, link, NUL */
 };
@@ -304,8 +305,8 @@ job_work(void *arg, void *tp)
 	int whole = 0;
 
 	if (j->nbase > 0) {		/* process memory, unallocated space */
-		if (scan_bytes(&t->st, &s->cfg, j->base, j->nbase, j->buf, j->n,
-		    NULL, &j->out, &e) < 0)
+		if ((j->hits = scan_bytes(&t->st, j->base, j->nbase, j->buf,
+		    j->n, NULL, &j->out, &e)) < 0)
 			(void)snprintf(j->f.error, sizeof(j->f.error), "%s",
 			    e.msg);
 		return;
@@ -328,7 +329,8 @@ job_work(void *arg, void *tp)
 	if (!whole || j->f.error[0] != '\0' || (j->f.mime[0] != '\0' &&
 	    excluded_type(s, j->f.mime)))
 		data = NULL;
-	if (scan_file(&t->st, &s->cfg, &j->f, data, n, &j->out, &e) < 0)
+	if ((j->hits = scan_file(&t->st, &s->cfg, &j->f, data, n, &j->out,
+	    &e)) < 0)
 		(void)snprintf(j->f.error, sizeof(j->f.error), "%s", e.msg);
 }
 
@@ -348,7 +350,6 @@ job_done(void *arg, void *sarg, struct ir_err *e)
 {
 	struct job *j = arg;
 	struct scan *s = sarg;
-	const char *p;
 
 	if (j->f.error[0] != '\0') {
 		struct ir_field f[4];
@@ -366,10 +367,8 @@ job_done(void *arg, void *sarg, struct ir_err *e)
 		    ir_buf_addch(&j->out, '\n', e) != IR_OK)
 			s->failed = 1;
 	}
-	for (p = j->out.buf; p != NULL && p < j->out.buf + j->out.len;
-	    p = strchr(p, '\n') + 1)
-		if (strncmp(p, "{\"type\":\"match\"", 15) == 0)
-			s->nhits++;
+	if (j->hits > 0)
+		s->nhits += (unsigned long)j->hits;
 	if (!s->failed && j->out.len > 0 &&
 	    fwrite(j->out.buf, 1, j->out.len, s->out) != j->out.len) {
 		s->failed = 1;
@@ -485,13 +484,6 @@ on_entry(struct ir_walk_ent *ent, void *arg)
 	return submit(s, j) == 0 ? IR_WALK_CONTINUE : IR_WALK_STOP;
 }
 
-static int
-fs_reader(void *arg, uint64_t off, void *buf, size_t n, size_t *got,
-    struct ir_err *e)
-{
-	return ir_fs_read(arg, off, buf, n, got, e);
-}
-
 /* In an image's worker: the threads start there, after the fork. */
 static int
 image_begin(FILE *out, void *arg)
@@ -555,7 +547,7 @@ image_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 		free(j->buf);
 		j->buf = NULL;
 		j->n = 0;
-		(void)ir_content_reader(s->rcontent, fs_reader, ent->fh,
+		(void)ir_content_reader(s->rcontent, image_fs_reader, ent->fh,
 		    f->size, &j->f, &j->nread);
 	}
 	if (submit(s, j) != 0)
@@ -581,8 +573,6 @@ on_unalloc(uint64_t off, const void *buf, size_t n, void *arg)
 	j = job_new(NULL);
 	memcpy(j->base, proto->base, sizeof(j->base));
 	j->nbase = proto->nbase;
-	memcpy(j->label, proto->label, sizeof(j->label));
-	j->base[1] = IR_FSTR("source", s->source);
 	j->base[j->nbase++] = IR_FU64("offset", off);
 	if ((j->buf = malloc(n)) == NULL)
 		tool_die(IR_EXIT_INCOMPLETE, "out of memory");

@@ -160,13 +160,6 @@ verdict(const struct walker *wk, struct ir_file *fi)
 	}
 }
 
-static int
-fs_reader(void *arg, uint64_t off, void *buf, size_t n, size_t *got,
-    struct ir_err *e)
-{
-	return ir_fs_read(arg, off, buf, n, got, e);
-}
-
 /*
  * In an image's worker: one file's record.  A deleted file is hashed as
  * libtsk gives it back; when some of it is known lost, partial says so.
@@ -195,7 +188,7 @@ image_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 				fi.partial = 1;
 				fi.recovered = recov;
 			}
-			(void)ir_content_reader(wk->content, fs_reader,
+			(void)ir_content_reader(wk->content, image_fs_reader,
 			    ent->fh, fi.size, &fi, &nread);
 		}
 	}

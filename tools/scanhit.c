@@ -189,8 +189,8 @@ extension(const char *name, char *out, size_t sz)
 }
 
 static int
-yara(struct hitctx *h, const struct scan_cfg *cfg, const void *buf,
-    size_t n, const struct ir_scan_vars *v)
+yara(struct hitctx *h, const void *buf, size_t n,
+    const struct ir_scan_vars *v)
 {
 	struct ir_err e;
 	int rc;
@@ -198,12 +198,7 @@ yara(struct hitctx *h, const struct scan_cfg *cfg, const void *buf,
 	if (h->t->scanner == NULL)
 		return IR_OK;
 	rc = ir_scanner_scan(h->t->scanner, buf, n, v, on_match, h, &e);
-	if (rc == IR_ELIMIT) {
-		h->t->timeouts++;
-		return IR_ELIMIT;
-	}
-	(void)cfg;
-	if (rc != IR_OK && !h->failed)
+	if (rc != IR_OK && rc != IR_ELIMIT && !h->failed)
 		*h->e = e;
 	return rc;
 }
@@ -246,7 +241,7 @@ scan_file(struct scan_thread *t, const struct scan_cfg *cfg,
 		v.extension = ext;
 		v.filetype = ir_yara_filetype(buf, n);
 		v.owner = owner;
-		if (yara(&h, cfg, buf, n, &v) == IR_ELIMIT) {
+		if (yara(&h, buf, n, &v) == IR_ELIMIT) {
 			x[0] = IR_FSTR("type", "problem");
 			x[1] = IR_FSTR("path", f->path != NULL ? f->path : "");
 			x[2] = IR_FSTR("error", "YARA scan timed out");
@@ -258,8 +253,7 @@ scan_file(struct scan_thread *t, const struct scan_cfg *cfg,
 }
 
 int
-scan_bytes(struct scan_thread *t, const struct scan_cfg *cfg,
-    const struct ir_field *base, size_t nbase, const void *buf, size_t n,
+scan_bytes(struct scan_thread *t, const struct ir_field *base, size_t nbase, const void *buf, size_t n,
     const struct ir_scan_vars *v, struct ir_buf *out, struct ir_err *e)
 {
 	struct hitctx h;
@@ -270,6 +264,6 @@ scan_bytes(struct scan_thread *t, const struct scan_cfg *cfg,
 	h.nbase = nbase;
 	h.out = out;
 	h.e = e;
-	(void)yara(&h, cfg, buf, n, v);
+	(void)yara(&h, buf, n, v);
 	return h.failed ? -1 : h.hits;
 }

@@ -22,7 +22,6 @@ struct scan_cfg {
 struct scan_thread {
 	struct ir_scanner	*scanner;
 	struct ir_buf		 tmp;		/* JSON of tags, meta, strings */
-	unsigned long		 timeouts;
 };
 
 int	 scan_thread_init(struct scan_thread *, const struct scan_cfg *,
@@ -42,8 +41,7 @@ int	 scan_file(struct scan_thread *, const struct scan_cfg *,
  * Bytes of another origin (a process region, unallocated space), whose
  * record starts with base: YARA hits only.
  */
-int	 scan_bytes(struct scan_thread *, const struct scan_cfg *,
-	    const struct ir_field *base, size_t nbase, const void *buf,
+int	 scan_bytes(struct scan_thread *, const struct ir_field *base, size_t nbase, const void *buf,
 	    size_t n, const struct ir_scan_vars *, struct ir_buf *out,
 	    struct ir_err *);
 
