@@ -4,7 +4,7 @@ PREFIX     = /usr/local
 MANPREFIX  = $(PREFIX)/share/man
 PKG_CONFIG = pkg-config
 CC         = cc
-DEPS       = libcrypto libmagic jansson tsk libewf zlib yara
+DEPS       = libcrypto libmagic jansson tsk libewf zlib yara libarchive
 
 # Deferred (=): the packages may be installed by scripts/deps.sh during
 # this very make run, before the first compile needs them.
