@@ -30,5 +30,6 @@
 #include "ir/procmem.h"
 #include "ir/utmp.h"
 #include "ir/proc.h"
+#include "ir/age.h"
 
 #endif
