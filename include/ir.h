@@ -31,5 +31,9 @@
 #include "ir/utmp.h"
 #include "ir/proc.h"
 #include "ir/age.h"
+#include "ir/tar.h"
+#include "ir/pgzip.h"
+#include "ir/bagit.h"
+#include "ir/pack.h"
 
 #endif
