@@ -5,6 +5,7 @@
 
 #include "ir/buf.h"
 #include "ir/error.h"
+#include "ir/rec.h"
 #include "ir/tar.h"
 
 #define BLOCK		512
@@ -190,11 +191,12 @@ pax_records(struct ir_buf *b, const struct ir_tar_entry *en, size_t nlen,
 	int binary = 0, rc = IR_OK;
 
 	/*
-	 * Names on Linux are bytes: say so, and readers keep them as they
-	 * are instead of converting from UTF-8 to their locale.
+	 * pax values are UTF-8; names on Linux are bytes.  A name that is
+	 * not UTF-8 is said to be binary, so readers keep its bytes (GNU
+	 * tar 1.34 does so with a warning that it ignores the keyword).
 	 */
-	if (!plain_ascii(en->name, nlen) || (en->link != NULL &&
-	    !plain_ascii(en->link, llen)))
+	if (!ir_utf8_valid(en->name, nlen) || (en->link != NULL &&
+	    !ir_utf8_valid(en->link, llen)))
 		binary = 1;
 	if (binary)
 		rc = pax_rec(b, "hdrcharset", "BINARY", 6, e);

@@ -2,7 +2,7 @@
  * tar: a POSIX tar (ustar with pax extended headers) writer.  A pax
  * header is added only when ustar cannot say it exactly: names and link
  * targets over ustar's fields or not plain ASCII (raw bytes, with
- * hdrcharset=BINARY: names are bytes), sub-second or out-of-range times,
+ * hdrcharset=BINARY when not UTF-8), sub-second or out-of-range times,
  * sizes of 8 GiB and more, large ids.  GNU tar, bsdtar and libarchive
  * read the result.  Output goes through a write callback, so the archive
  * streams into a compressor without a staging copy.
