@@ -11,7 +11,8 @@ DEPS       = libcrypto libmagic jansson tsk libewf zlib yara libarchive
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS))
 DEP_LIBS   = $(shell $(PKG_CONFIG) --libs $(DEPS)) -lpthread
 # Static kit: afflib is replaced by tools/kit/afflib_stub.c (see there).
-STATIC_LIBS = -ltsk -lewf -lvmdk -lvhdi -lbfio -lyara -lmagic -ljansson \
+# libarchive: ir-verify reads only tar and gzip, so no other codec is pulled in.
+STATIC_LIBS = -larchive -ltsk -lewf -lvmdk -lvhdi -lbfio -lyara -lmagic -ljansson \
 	      -lcrypto -llzma -lbz2 -lz -lsqlite3 -lstdc++ -lm -lpthread -ldl
 
 CFLAGS     = -O2 -g

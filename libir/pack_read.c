@@ -67,7 +67,8 @@ struct ver {
 	size_t		 cap, n;
 	uint64_t	 max, namebytes;
 	struct ir_hash	*h;
-	unsigned char	*rbuf;
+	unsigned char	*rbuf;		/* what the source gives libarchive */
+	unsigned char	*dbuf;		/* member data from libarchive */
 	/* the source, with the first bytes peeked at */
 	unsigned char	 peek[32];
 	size_t		 peeklen, peekoff;
@@ -456,16 +457,16 @@ read_data(struct ver *v, struct archive *a, struct ent *en, int dup,
 	v->ln.lineno = 0;
 	if ((rc = ir_hash_reset(v->h, e)) != IR_OK)
 		return rc;
-	while ((n = archive_read_data(a, v->rbuf, RBUF)) > 0) {
+	while ((n = archive_read_data(a, v->dbuf, RBUF)) > 0) {
 		if (v->o->stop != NULL && *v->o->stop) {
 			v->intr = 1;
 			return ir_err_set(e, IR_EINTR, 0, "interrupted");
 		}
-		if ((rc = ir_hash_update(v->h, v->rbuf, (size_t)n, e)) != IR_OK)
+		if ((rc = ir_hash_update(v->h, v->dbuf, (size_t)n, e)) != IR_OK)
 			return rc;
 		size += (uint64_t)n;
 		if (keep != NULL && !over &&
-		    ir_buf_add(keep, v->rbuf, (size_t)n, NULL) != IR_OK) {
+		    ir_buf_add(keep, v->dbuf, (size_t)n, NULL) != IR_OK) {
 			over = 1;
 			*have = 0;
 			report_rel(v, IR_PACK_MALFORMED, rel, strlen(rel),
@@ -473,7 +474,7 @@ read_data(struct ver *v, struct archive *a, struct ent *en, int dup,
 			    keep->max);
 		}
 		if (v->ln.which != W_NONE &&
-		    (rc = lines_feed(v, &v->ln, (const char *)v->rbuf,
+		    (rc = lines_feed(v, &v->ln, (const char *)v->dbuf,
 		    (size_t)n, e)) != IR_OK)
 			return rc;
 	}
@@ -872,6 +873,7 @@ ver_release(struct ver *v)
 		}
 	free(v->tab);
 	free(v->rbuf);
+	free(v->dbuf);
 	ir_hash_free(v->h);
 	ir_buf_release(&v->bagit);
 	ir_buf_release(&v->baginfo);
@@ -908,7 +910,8 @@ ir_pack_verify(const struct ir_verify_opts *o, struct ir_verify_info *info,
 	ir_buf_init(&v.ln.line, MAX_LINE);
 	ir_buf_init(&v.tmp, IR_BUF_NOLIMIT);
 	ir_buf_init(&v.path, IR_BUF_NOLIMIT);
-	if ((v.rbuf = malloc(RBUF)) == NULL) {
+	if ((v.rbuf = malloc(RBUF)) == NULL ||
+	    (v.dbuf = malloc(RBUF)) == NULL) {
 		rc = ir_err_set(e, IR_ENOMEM, 0, "out of memory");
 		goto out;
 	}
