@@ -1,0 +1,205 @@
+#!/usr/bin/env bats
+# ir-pack: a case made by the real tools sealed into a tar.gz that GNU tar
+# and gunzip read, whose BagIt manifests sha256sum checks, whose seal and
+# custody head are what the files say; never overwriting; nothing left
+# behind by a case that cannot be sealed, a full disk or a signal; a
+# package cut anywhere never verifies.
+
+load common
+
+setup() {
+	irkit_setup
+}
+
+pack() {
+	local want=$1 out=$2
+	shift 2
+	run_tool "$want" "$out" ir-pack "$@"
+}
+
+verify() {
+	local want=$1 out=$2
+	shift 2
+	run_tool "$want" "$out" ir-verify "$@"
+}
+
+# A case directory made by ir-walk over a small tree.
+mkcase() {
+	mkdir -p tree/sub
+	printf 'hello\n' >tree/a.txt
+	head -c 200000 /dev/urandom >tree/sub/r.bin
+	walk 0 /dev/null --case "$1" --case-id "${2:-c1}" -c sha256 tree
+}
+
+# The problems ir-verify reported, "kind path" per line, sorted.
+problems() {
+	jq -r 'select(.type == "problem") | .kind + " " + (.path // "-")' "$1" |
+	    sort
+}
+
+@test "round trip: ir-walk's case sealed, gunzip -t, tar -x gives it back byte for byte, ir-verify passes" {
+	mkcase case
+	pack 0 rec.json case -o p.tar.gz
+	assert_jsonl rec.json
+	assert_eq "$(jq -r .type rec.json)" package
+	assert_eq "$(jq -r .case_id rec.json)" c1 "case id"
+	assert_eq "$(jq -r .custody_entries rec.json)" 1 "custody entries"
+	assert_eq "$(jq -r .size rec.json)" "$(stat -c %s p.tar.gz)" "size"
+	gunzip -t p.tar.gz
+	# p.tar.gz.sha256 is what sha256sum checks.
+	sha256sum -c --quiet p.tar.gz.sha256
+	assert_eq "$(jq -r .sha256 rec.json)" "$(sha256sum <p.tar.gz | cut -d' ' -f1)"
+	mkdir x
+	tar -xzf p.tar.gz -C x
+	assert_eq "$(ls x)" c1 "top directory"
+	diff -r case x/c1/data
+	# A BagIt bag: bagit.txt, the manifests check, Payload-Oxum adds up.
+	grep -qx 'BagIt-Version: 1.0' x/c1/bagit.txt
+	(cd x/c1 && sha256sum -c --quiet manifest-sha256.txt &&
+	    sha256sum -c --quiet tagmanifest-sha256.txt)
+	local bytes files
+	bytes=$(find case -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+	files=$(find case -type f | wc -l)
+	grep -qx "Payload-Oxum: $bytes.$files" x/c1/bag-info.txt
+	grep -qx "External-Identifier: c1" x/c1/bag-info.txt
+	# The seal is the tag manifest's SHA-256; the custody head its last line's.
+	assert_eq "$(jq -r .seal rec.json)" "$(sha256sum <x/c1/tagmanifest-sha256.txt | cut -d' ' -f1)" seal
+	local head
+	head=$(tail -n 1 case/custody.jsonl | tr -d '\n' | sha256sum | cut -d' ' -f1)
+	grep -qx "Custody-Head: $head" x/c1/bag-info.txt
+	assert_eq "$(jq -r .custody_head rec.json)" "$head" "custody head"
+	# The tag manifest is the last member: a cut package lacks it.
+	assert_eq "$(tar -tzf p.tar.gz | tail -n 1)" c1/tagmanifest-sha256.txt
+	verify 0 v.json p.tar.gz
+	assert_eq "$(jq -r 'select(.type == "package") | .verified' v.json)" true
+	assert_eq "$(jq -r 'select(.type == "package") | .seal' v.json)" "$(jq -r .seal rec.json)"
+	verify 0 /dev/null --seal "$(jq -r .seal rec.json)" p.tar.gz
+}
+
+@test "names with LF, CR, '%' and bytes that are not UTF-8: encoded as RFC 8493 says, restored by tar" {
+	mkcase case
+	printf 'one\n' >"case/new"$'\n'"line"
+	printf 'two\n' >"case/car"$'\r'"ret"
+	printf 'three\n' >"case/per%cent"
+	printf 'four\n' >"case/$(printf 'caf\303\251 \377')"
+	mkdir -p "case/$(printf 'd%.0s' {1..120})/$(printf 'e%.0s' {1..150})"
+	printf 'deep\n' >"case/$(printf 'd%.0s' {1..120})/$(printf 'e%.0s' {1..150})/f"
+	pack 0 rec.json case -o p.tar.gz
+	mkdir x
+	tar -xzf p.tar.gz -C x 2>/dev/null
+	diff -r case x/c1/data
+	local m=x/c1/manifest-sha256.txt
+	grep -q '  data/new%0Aline$' "$m"
+	grep -q '  data/car%0Dret$' "$m"
+	grep -q '  data/per%25cent$' "$m"
+	# Every line is a checksum and a path: nothing split by the names.
+	[ "$(LC_ALL=C grep -acvE '^[0-9a-f]{64}  data/' "$m")" -eq 0 ] ||
+	    fail "a manifest line is not '<sha256>  data/...'"
+	verify 0 /dev/null p.tar.gz
+}
+
+@test "-o -: the package streams to stdout (for ssh), the record to stderr" {
+	mkcase case
+	"$IRKIT_BIN/ir-pack" case -o - >s.tar.gz 2>err || fail "ir-pack -o - failed"
+	check_sanitizer err
+	grep -q '"type":"package"' err
+	gunzip -t s.tar.gz
+	"$IRKIT_BIN/ir-pack" case -o - 2>/dev/null | "$IRKIT_BIN/ir-verify" - >v.json 2>err ||
+	    fail "ir-pack | ir-verify - failed: $(cat err)"
+	assert_eq "$(jq -r 'select(.type == "package") | .verified' v.json)" true
+	[ ! -e s.tar.gz.sha256 ] || fail "a .sha256 for stdout"
+	[ -z "$(ls -A . | grep '^\.s\.tar\.gz\.')" ] || fail "a temporary file left"
+}
+
+@test "never overwrites a package or its .sha256; exit 2, both untouched" {
+	mkcase case
+	echo old >p.tar.gz
+	pack 2 /dev/null case -o p.tar.gz
+	assert_stderr "exists; not overwriting"
+	assert_eq "$(cat p.tar.gz)" old
+	rm p.tar.gz
+	echo old >p.tar.gz.sha256
+	pack 2 /dev/null case -o p.tar.gz
+	[ ! -e p.tar.gz ] || fail "package written"
+	assert_eq "$(cat p.tar.gz.sha256)" old
+}
+
+@test "a case that cannot be sealed: exit 2 with the reason, no package, no temporary file" {
+	mkdir notacase
+	echo x >notacase/f
+	pack 2 /dev/null notacase -o p.tar.gz
+	assert_stderr "not a case directory"
+	mkcase case
+	ln -s /etc/passwd case/out
+	pack 2 /dev/null case -o p.tar.gz
+	assert_stderr "symlink out of the case"
+	rm case/out
+	# An output changed after ir-walk logged it.
+	echo '{}' >>"$(ls case/ir-walk-*.jsonl)"
+	pack 2 /dev/null case -o p.tar.gz
+	assert_stderr "altered after the custody log recorded it"
+	# case.json edited: the chain breaks.
+	mkcase case2
+	sed -i 's/"examiner":"[^"]*"/"examiner":"mallory"/' case2/case.json
+	pack 2 /dev/null case2 -o p.tar.gz
+	assert_stderr "custody chain does not hold"
+	[ -z "$(ls -A | grep -v -e '^case' -e '^notacase$' -e '^tree$' -e '^stderr$')" ] ||
+	    fail "left behind: $(ls -A)"
+}
+
+@test "disk full (a 1 MiB tmpfs): exit 3, no package, no temporary file" {
+	need_root
+	mkcase case
+	head -c 3000000 /dev/urandom >case/big.bin
+	mkdir full
+	mount -t tmpfs -o size=1m tmpfs full || skip "cannot mount a tmpfs"
+	local rc=0
+	"$IRKIT_BIN/ir-pack" case -o full/p.tar.gz >/dev/null 2>err || rc=$?
+	check_sanitizer err
+	ls -A full >left
+	umount full
+	[ "$rc" -eq 3 ] || fail "exit $rc, want 3: $(cat err)"
+	grep -q "No space left on device" err || fail "no reason: $(cat err)"
+	[ ! -s left ] || fail "left on the disk: $(cat left)"
+}
+
+@test "SIGTERM while packing: exit 3, no package; SIGKILL leaves only a temporary name" {
+	mkcase case
+	head -c 60000000 /dev/urandom >case/big.bin
+	"$IRKIT_BIN/ir-pack" -j 1 -l 9 case -o p.tar.gz >/dev/null 2>err &
+	local pid=$! rc=0
+	sleep 0.5
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	check_sanitizer err
+	[ "$rc" -eq 3 ] || fail "exit $rc, want 3: $(cat err)"
+	grep -q interrupted err || fail "not said: $(cat err)"
+	[ ! -e p.tar.gz ] || fail "a package after SIGTERM"
+	[ -z "$(ls -A | grep '^\.p\.tar\.gz\.')" ] || fail "temporary file left"
+	"$IRKIT_BIN/ir-pack" -j 1 -l 9 case -o p.tar.gz >/dev/null 2>err &
+	pid=$!
+	sleep 0.5
+	kill -KILL "$pid"
+	wait "$pid" || true
+	[ ! -e p.tar.gz ] || fail "a package after SIGKILL"
+	local tmp
+	tmp=$(ls -A | grep '^\.p\.tar\.gz\.') || fail "no temporary file"
+	# What it holds does not verify.
+	verify 3 /dev/null "$tmp"
+}
+
+@test "a package cut anywhere does not verify" {
+	mkcase case
+	pack 0 /dev/null case -o p.tar.gz
+	local size off rc
+	size=$(stat -c %s p.tar.gz)
+	for off in 0 10 100 $((size / 3)) $((size / 2)) $((size - 100)) \
+	    $((size - 9)) $((size - 8)) $((size - 1)); do
+		head -c "$off" p.tar.gz >cut.tar.gz
+		rc=0
+		"$IRKIT_BIN/ir-verify" cut.tar.gz >v.json 2>err || rc=$?
+		check_sanitizer err
+		[ "$rc" -ne 0 ] || fail "cut at $off of $size verifies"
+		assert_eq "$(jq -r 'select(.type == "package") | .verified' v.json)" false
+	done
+}
