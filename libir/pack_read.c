@@ -847,16 +847,17 @@ check_bag(struct ver *v, struct ir_err *e)
 			return rc;
 	}
 	if (ir_bagit_info_get(v->baginfo.buf, v->baginfo.len, "Custody-Head",
-	    val, sizeof(val), &pe) != IR_OK || strcasecmp(val, head) != 0)
+	    val, sizeof(val), &pe) != IR_OK)
+		(void)snprintf(val, sizeof(val), "(none)");
+	if (strcasecmp(val, head) != 0)
 		report_rel(v, IR_PACK_CUSTODY, "bag-info.txt", 12, "Custody-Head "
-		    "%.64s is not the chain's last entry (%s)",
-		    pe.code == IR_OK ? val : "(none)", head);
+		    "%.64s is not the chain's last entry (%s)", val, head);
 	if (ir_bagit_info_get(v->baginfo.buf, v->baginfo.len,
-	    "Custody-Entries", val, sizeof(val), &pe) != IR_OK ||
-	    strtoull(val, NULL, 10) != nent)
+	    "Custody-Entries", val, sizeof(val), &pe) != IR_OK)
+		(void)snprintf(val, sizeof(val), "(none)");
+	if (val[0] < '0' || val[0] > '9' || strtoull(val, NULL, 10) != nent)
 		report_rel(v, IR_PACK_CUSTODY, "bag-info.txt", 12,
-		    "Custody-Entries %.32s, the chain has %zu",
-		    pe.code == IR_OK ? val : "(none)", nent);
+		    "Custody-Entries %.32s, the chain has %zu", val, nent);
 	check_outputs(v);
 	return IR_OK;
 }
