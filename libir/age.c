@@ -728,6 +728,8 @@ parse_header(struct hdr_parse *hp, struct ir_err *e)
 	    sizeof(ARMOR) - 1) == 0)
 		return ir_err_set(e, IR_EUNSUPP, 0, "age: ASCII-armored (PEM) "
 		    "file: not supported, only the binary format");
+	if (len == 0)
+		return ir_err_set(e, IR_EFORMAT, 0, "not an age file: empty");
 	if (len < sizeof(INTRO) || memcmp(rd->buf + rd->pos, INTRO "\n",
 	    sizeof(INTRO)) != 0) {
 		if (len < sizeof(INTRO) && memcmp(rd->buf + rd->pos, INTRO "\n",

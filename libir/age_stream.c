@@ -51,6 +51,7 @@ struct ir_age_dec {
 	unsigned char	 key[AGE_KEY];
 	uint64_t	 counter;
 	int		 done;			/* last chunk opened */
+	int		 trailing;		/* ... and data after it */
 	int		 failed;
 	struct ir_err	 err;			/* why failed */
 	size_t		 off, len;		/* unread plaintext in pt */
@@ -410,6 +411,9 @@ next_chunk(struct ir_age_dec *dec, struct ir_err *e)
 	size_t avail, n;
 	int rc, last;
 
+	if (dec->trailing)
+		return ir_err_set(e, IR_EFORMAT, 0, "age: trailing data after "
+		    "the final chunk (chunk %llu)", idx - 1);
 	if (dec->counter == UINT64_MAX)
 		return ir_err_set(e, IR_ELIMIT, 0, "age: stream too long");
 	if ((rc = ir__age_rd_fill(rd, AGE_CT_CHUNK + 1, e)) != IR_OK)
@@ -439,24 +443,20 @@ next_chunk(struct ir_age_dec *dec, struct ir_err *e)
 	if (rc != IR_ENOENT)
 		return rc;
 	/*
-	 * A full chunk may have the other flag.  At the end of the input,
-	 * a full chunk that opens as not-last is authentic, and is handed
-	 * out as age's reference reader does: the next read finds the
-	 * final chunk missing.  Before more input, one that opens as last
-	 * means trailing data, and its plaintext is not handed out.
+	 * A full chunk may carry the other flag.  Either way it is
+	 * authentic and is handed out, as age's reference reader does; the
+	 * next read fails: at the end of the input, a chunk that opens as
+	 * not-last means the final chunk is missing; before more input,
+	 * one that opens as last means trailing data.
 	 */
 	if (n == AGE_CT_CHUNK && open_chunk(dec, ct, n, !last, NULL) ==
 	    IR_OK) {
-		if (last) {
-			rd->pos += n;
-			dec->counter++;
-			dec->off = 0;
-			dec->len = n - AGE_TAG;
-			return IR_OK;
-		}
-		OPENSSL_cleanse(dec->pt, sizeof(dec->pt));
-		return ir_err_set(e, IR_EFORMAT, 0, "age: trailing data after "
-		    "the final chunk (chunk %llu)", idx);
+		rd->pos += n;
+		dec->counter++;
+		dec->off = 0;
+		dec->len = n - AGE_TAG;
+		dec->trailing = !last;
+		return IR_OK;
 	}
 	return ir_err_set(e, IR_EFORMAT, 0, "age: chunk %llu: authentication "
 	    "failed: the payload was altered%s", idx,

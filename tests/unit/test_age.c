@@ -7,6 +7,7 @@
  */
 #include "unit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
 
@@ -667,7 +668,7 @@ test_interop_scrypt(void **state)
 
 	/* age -p encrypts (log2 N 18), irkit decrypts. */
 	ut_sh("cd '%s' && script -qec '%s -p -o x.age plain' /dev/null "
-	    "<pw1 >/dev/null", dir, AGE_BIN);
+	    "<pw1 >log 2>&1 || { cat -A log; false; }", dir, AGE_BIN);
 	c = slurp(ut_path(path, sizeof(path), dir, "x.age"), &n);
 	assert_non_null(memmem(c, n, "\n-> scrypt ", 11));
 	assert_int_equal(decrypt(NULL, "Tr0ub4dor&3", c, n, &pt, &e), IR_OK);
@@ -680,13 +681,858 @@ test_interop_scrypt(void **state)
 	/* irkit encrypts (log2 N 18), age -d decrypts; a wrong one fails. */
 	encrypt(NULL, 0, "Tr0ub4dor&3", 0, p, 100000, 0, &ct);
 	write_sink(dir, "y.age", &ct);
-	ut_sh("cd '%s' && script -qec '%s -d -o out y.age' /dev/null <pw "
-	    ">/dev/null && cmp plain out", dir, AGE_BIN);
+	ut_sh("cd '%s' && { script -qec '%s -d -o out y.age' /dev/null <pw "
+	    ">log 2>&1 && cmp plain out || { cat -A log; false; }; }", dir,
+	    AGE_BIN);
 	ut_sh("cd '%s' && ! script -qec '%s -d -o out2 y.age' /dev/null <bad "
 	    ">/dev/null && test ! -s out2", dir, AGE_BIN);
 	free(ct.p);
 	free(p);
 	ut_rmtree(dir);
+}
+
+/* ---- tampering, truncation, crafted files ---- */
+
+/* A copy of ct with f applied: a byte xored, a length cut, bytes added. */
+static unsigned char *
+variant(const struct sink *ct, size_t flip_at, unsigned char x, size_t len,
+    const char *extra, size_t *outlen)
+{
+	size_t ne = extra != NULL ? strlen(extra) : 0;
+	unsigned char *p = malloc(len + ne + 1);
+
+	assert_non_null(p);
+	assert_true(len <= ct->len);
+	memcpy(p, ct->p, len);
+	if (flip_at < len)
+		p[flip_at] ^= x;
+	memcpy(p + len, extra != NULL ? extra : "", ne);
+	*outlen = len + ne;
+	return p;
+}
+
+/*
+ * Decrypt a variant: the code, the message fragment, and exactly the
+ * authentic prefix of the plaintext handed out before the error.
+ */
+static void
+expect_fail(const struct ir_age_ids *ids, const unsigned char *ct, size_t n,
+    int want, const char *msg, const unsigned char *pt, size_t released)
+{
+	static const size_t steps[] = { 0, 1000 };
+	struct sink out;
+	struct ir_err e;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		rc = decrypt_x(ids, NULL, 22, ct, n, steps[i], i ? 777 : 65536,
+		    &out, &e);
+		if (rc != want || strstr(e.msg, msg) == NULL)
+			fail_msg("rc %d '%s', want %d '%s'", rc, e.msg, want,
+			    msg);
+		assert_int_equal(out.len, released);
+		if (released > 0)
+			assert_memory_equal(out.p, pt, released);
+		free(out.p);
+	}
+}
+
+/* Index of the first occurrence of needle in ct's header. */
+static size_t
+at(const struct sink *ct, const char *needle)
+{
+	const unsigned char *m = memmem(ct->p, header_len(ct), needle,
+	    strlen(needle));
+
+	assert_non_null(m);
+	return (size_t)(m - ct->p);
+}
+
+/* The xor that turns the base64 letter at i into another letter. */
+#define B64FLIP(ct, i)	((unsigned char)((ct).p[i] ^ \
+			    ((ct).p[i] == 'A' ? 'B' : 'A')))
+
+static void
+test_tamper(void **state)
+{
+	char pub[IR_AGE_PUBKEY_MAX], sec[IR_AGE_SECKEY_MAX];
+	char pub2[IR_AGE_PUBKEY_MAX], sec2[IR_AGE_SECKEY_MAX];
+	const char *r[1] = { pub };
+	struct ir_age_ids *ids, *wrong;
+	size_t n = 3 * AGE_CHUNK + 100, hl, c0, nl, len;
+	unsigned char *p, *v;
+	struct sink ct, ct2;
+	struct ir_err e;
+	size_t share, body, mac;
+
+	(void)state;
+	assert_int_equal(ir_age_keygen(pub, sec, &e), IR_OK);
+	assert_int_equal(ir_age_keygen(pub2, sec2, &e), IR_OK);
+	ids = ids_of(sec);
+	wrong = ids_of(sec2);
+	p = pattern(n, 4242);
+	encrypt(r, 1, NULL, 0, p, n, 0, &ct);
+	hl = header_len(&ct);
+	c0 = hl + AGE_NONCE;			/* chunk 0 */
+	assert_int_equal(ct.len, c0 + 3 * AGE_CT_CHUNK + 100 + AGE_TAG);
+	share = at(&ct, "-> X25519 ") + 10 + 20;
+	nl = at(&ct, "\n---");
+	body = nl - 20;
+	mac = nl + 5 + 20;
+
+	/* The unmodified file, for reference. */
+	expect_fail(ids, ct.p, ct.len, IR_OK, "", p, n);
+	expect_fail(wrong, ct.p, ct.len, IR_ENOENT, "no identity matches", p,
+	    0);
+
+	/* Header. */
+	v = variant(&ct, 0, 1, ct.len, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "not an age file", p, 0);
+	free(v);
+	v = variant(&ct, 20, 1, ct.len, NULL, &len);	/* "v1" -> "v0" */
+	expect_fail(ids, v, len, IR_EFORMAT, "not an age file", p, 0);
+	free(v);
+	v = variant(&ct, share, B64FLIP(ct, share), ct.len, NULL, &len);
+	expect_fail(ids, v, len, IR_ENOENT, "no identity matches", p, 0);
+	free(v);
+	v = variant(&ct, body, B64FLIP(ct, body), ct.len, NULL, &len);
+	expect_fail(ids, v, len, IR_ENOENT, "no identity matches", p, 0);
+	free(v);
+	v = variant(&ct, mac, B64FLIP(ct, mac), ct.len, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "MAC mismatch", p, 0);
+	free(v);
+	v = variant(&ct, nl + 4, ' ' ^ '-', ct.len, NULL, &len); /* "----" */
+	expect_fail(ids, v, len, IR_EFORMAT, "the MAC line", p, 0);
+	free(v);
+	v = variant(&ct, share, 0x80, ct.len, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "non-printable byte", p, 0);
+	free(v);
+
+	/* Payload: nonce, a middle chunk, the last chunk's tag. */
+	v = variant(&ct, hl + 3, 0x40, ct.len, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "chunk 0: authentication", p, 0);
+	free(v);
+	v = variant(&ct, c0 + AGE_CT_CHUNK + 5000, 1, ct.len, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "chunk 1: authentication", p,
+	    AGE_CHUNK);
+	free(v);
+	v = variant(&ct, c0 + 2 * AGE_CT_CHUNK - 1, 1, ct.len, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "chunk 1: authentication", p,
+	    AGE_CHUNK);
+	free(v);
+	v = variant(&ct, ct.len - 1, 0x10, ct.len, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "chunk 3: authentication", p,
+	    3 * AGE_CHUNK);
+	free(v);
+	/* Chunks swapped: each is authentic, not at its place. */
+	v = variant(&ct, SIZE_MAX, 0, ct.len, NULL, &len);
+	memcpy(v + c0, ct.p + c0 + AGE_CT_CHUNK, AGE_CT_CHUNK);
+	memcpy(v + c0 + AGE_CT_CHUNK, ct.p + c0, AGE_CT_CHUNK);
+	expect_fail(ids, v, len, IR_EFORMAT, "chunk 0: authentication", p, 0);
+	free(v);
+
+	/* Truncation: at each chunk boundary, mid-chunk, in a tag. */
+	v = variant(&ct, SIZE_MAX, 0, c0 + 3 * AGE_CT_CHUNK, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "without its final chunk", p,
+	    3 * AGE_CHUNK);
+	free(v);
+	v = variant(&ct, SIZE_MAX, 0, c0 + AGE_CT_CHUNK, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "without its final chunk", p,
+	    AGE_CHUNK);
+	free(v);
+	v = variant(&ct, SIZE_MAX, 0, c0 + AGE_CT_CHUNK + 30000, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "chunk 1: authentication", p,
+	    AGE_CHUNK);
+	free(v);
+	v = variant(&ct, SIZE_MAX, 0, ct.len - 5, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "chunk 3: authentication", p,
+	    3 * AGE_CHUNK);
+	free(v);
+	v = variant(&ct, SIZE_MAX, 0, c0 + 3 * AGE_CT_CHUNK + 10, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "shorter than its tag", p,
+	    3 * AGE_CHUNK);
+	free(v);
+	v = variant(&ct, SIZE_MAX, 0, c0, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "no payload after the nonce", p,
+	    0);
+	free(v);
+	v = variant(&ct, SIZE_MAX, 0, hl + 7, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "payload nonce is missing", p, 0);
+	free(v);
+	v = variant(&ct, SIZE_MAX, 0, hl, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "payload nonce is missing", p, 0);
+	free(v);
+	v = variant(&ct, SIZE_MAX, 0, hl - 1, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "end of input inside the header",
+	    p, 0);
+	free(v);
+	v = variant(&ct, SIZE_MAX, 0, 10, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "end of input inside the header",
+	    p, 0);
+	free(v);
+	expect_fail(ids, (const unsigned char *)"", 0, IR_EFORMAT,
+	    "not an age file", p, 0);
+
+	/* Trailing bytes after a short final chunk. */
+	v = variant(&ct, SIZE_MAX, 0, ct.len, "x", &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "chunk 3: authentication", p,
+	    3 * AGE_CHUNK);
+	free(v);
+	free(ct.p);
+
+	/* A final chunk that is full, then trailing bytes: its plaintext is
+	 * authentic and comes out, then the error. */
+	encrypt(r, 1, NULL, 0, p, 2 * AGE_CHUNK, 0, &ct2);
+	v = variant(&ct2, SIZE_MAX, 0, ct2.len, "\n", &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "trailing data after the final "
+	    "chunk (chunk 1)", p, 2 * AGE_CHUNK);
+	free(v);
+	v = variant(&ct2, SIZE_MAX, 0, ct2.len, "0123456789abcdef0123", &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "trailing data", p, 2 * AGE_CHUNK);
+	free(v);
+	/* Its last chunk cut off: the first one comes out, then the error. */
+	v = variant(&ct2, SIZE_MAX, 0, ct2.len - AGE_CT_CHUNK, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "without its final chunk", p,
+	    AGE_CHUNK);
+	free(v);
+	free(ct2.p);
+	/* An empty file: its one empty chunk cut is a truncation too. */
+	encrypt(r, 1, NULL, 0, p, 0, 0, &ct2);
+	expect_fail(ids, ct2.p, ct2.len, IR_OK, "", p, 0);
+	v = variant(&ct2, SIZE_MAX, 0, ct2.len - AGE_TAG, NULL, &len);
+	expect_fail(ids, v, len, IR_EFORMAT, "no payload after the nonce", p,
+	    0);
+	free(v);
+	free(ct2.p);
+	free(p);
+	ir_age_ids_free(ids);
+	ir_age_ids_free(wrong);
+}
+
+static const unsigned char FK[AGE_FILE_KEY] = "YELLOW SUBMARINE";
+
+/* Header for FK: stanzas (each "-> ...\n" and its body lines), MAC. */
+static void
+craft_header(struct sink *out, const char *stanzas)
+{
+	unsigned char key[32], mac[32];
+	unsigned int ml = 32;
+	struct ir_err e;
+	char b[64];
+
+	memset(out, 0, sizeof(*out));
+	sink_write(out, "age-encryption.org/v1\n", 22, NULL);
+	sink_write(out, stanzas, strlen(stanzas), NULL);
+	sink_write(out, "---", 3, NULL);
+	assert_int_equal(ir__age_hkdf(NULL, 0, FK, AGE_FILE_KEY, "header", key,
+	    32, &e), IR_OK);
+	assert_non_null(HMAC(EVP_sha256(), key, 32, out->p, out->len, mac,
+	    &ml));
+	ir__age_b64_encode(b, mac, 32);
+	sink_write(out, " ", 1, NULL);
+	sink_write(out, b, strlen(b), NULL);
+	sink_write(out, "\n", 1, NULL);
+}
+
+/* Payload under FK: chunk i has lens[i] bytes of pt and flag last[i]. */
+static void
+craft_payload(struct sink *out, const size_t *lens, const int *last,
+    size_t nchunks, const unsigned char *pt)
+{
+	unsigned char nonce[AGE_NONCE], key[32], cn[12], *ct;
+	struct ir_err e;
+	size_t i, off = 0;
+	int k;
+
+	memset(nonce, 0x42, sizeof(nonce));
+	sink_write(out, nonce, sizeof(nonce), NULL);
+	assert_int_equal(ir__age_hkdf(nonce, AGE_NONCE, FK, AGE_FILE_KEY,
+	    "payload", key, 32, &e), IR_OK);
+	assert_non_null(ct = malloc(AGE_CT_CHUNK));
+	for (i = 0; i < nchunks; i++) {
+		memset(cn, 0, sizeof(cn));
+		for (k = 0; k < 8; k++)
+			cn[10 - k] = (unsigned char)(i >> (8 * k));
+		cn[11] = (unsigned char)last[i];
+		assert_int_equal(ir__age_aead(NULL, 1, key, cn, pt + off,
+		    lens[i], ct, &e), IR_OK);
+		sink_write(out, ct, lens[i] + AGE_TAG, NULL);
+		off += lens[i];
+	}
+	free(ct);
+}
+
+/* The X25519 stanza text wrapping FK to pub. */
+static void
+x25519_stanza(const char *pub, char *out, size_t outsz)
+{
+	struct ir_buf h = IR_BUF_INIT(IR_BUF_NOLIMIT);
+	unsigned char pk[32];
+	struct ir_err e;
+	const char *s, *end;
+
+	assert_int_equal(ir__age_parse_recipients(&pub, 1, pk, &e), IR_OK);
+	assert_int_equal(ir__age_header_build(&h, FK, pk, 1, NULL, 0, &e),
+	    IR_OK);
+	s = strchr(h.buf, '\n') + 1;
+	assert_non_null(end = strstr(s, "---"));
+	assert_true((size_t)(end - s) < outsz);
+	memcpy(out, s, (size_t)(end - s));
+	out[end - s] = '\0';
+	ir_buf_release(&h);
+}
+
+/*
+ * The last letter of 32 bytes in base64 carries 2 spare bits: set one,
+ * which keeps the letter in the alphabet but makes it non-canonical.
+ */
+static void
+spare_bit(char *c)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *q = strchr(b64, *c);
+
+	assert_non_null(q);
+	assert_int_equal((q - b64) % 4, 0);
+	*c = q[1];
+}
+
+static void
+crafted(const struct ir_age_ids *ids, const char *pass, const char *stanzas,
+    const size_t *lens, const int *last, size_t nchunks, int want,
+    const char *msg, size_t released)
+{
+	unsigned char *pt = pattern(4 * AGE_CHUNK, 99);
+	struct sink ct, out;
+	struct ir_err e;
+	int rc;
+
+	craft_header(&ct, stanzas);
+	craft_payload(&ct, lens, last, nchunks, pt);
+	rc = decrypt_x(ids, pass, 12, ct.p, ct.len, 0, 65536, &out, &e);
+	if (rc != want || strstr(e.msg, msg) == NULL)
+		fail_msg("%s: rc %d '%s', want %d '%s'", stanzas, rc, e.msg,
+		    want, msg);
+	assert_int_equal(out.len, released);
+	if (released > 0)
+		assert_memory_equal(out.p, pt, released);
+	free(out.p);
+	free(ct.p);
+	free(pt);
+}
+
+static void
+test_crafted(void **state)
+{
+	static const size_t one[] = { 100 }, full_empty[] = { AGE_CHUNK, 0 },
+	    two_short[] = { 100, 100 }, full2[] = { AGE_CHUNK, AGE_CHUNK },
+	    zero[] = { 0 };
+	static const int l1[] = { 1 }, l01[] = { 0, 1 }, l11[] = { 1, 1 },
+	    l00[] = { 0, 0 }, l0[] = { 0 };
+	char pub[IR_AGE_PUBKEY_MAX], sec[IR_AGE_SECKEY_MAX], xs[512];
+	char st[8192], b[128];
+	unsigned char body[48], salt[16], key[32], wrapped[32];
+	static const unsigned char zn[12];
+	struct ir_age_ids *ids;
+	struct ir_err e;
+
+	(void)state;
+	assert_int_equal(ir_age_keygen(pub, sec, &e), IR_OK);
+	ids = ids_of(sec);
+	x25519_stanza(pub, xs, sizeof(xs));
+
+	/* The helpers agree with the reader. */
+	crafted(ids, NULL, xs, one, l1, 1, IR_OK, "", 100);
+	crafted(ids, NULL, xs, zero, l1, 1, IR_OK, "", 0);
+	crafted(ids, NULL, xs, full2, l01, 2, IR_OK, "", 2 * AGE_CHUNK);
+	/* STREAM: the rules on the last flag. */
+	crafted(ids, NULL, xs, full_empty, l01, 2, IR_EFORMAT,
+	    "an empty final chunk after a full one", AGE_CHUNK);
+	crafted(ids, NULL, xs, two_short, l11, 2, IR_EFORMAT,
+	    "chunk 0: authentication", 0);
+	crafted(ids, NULL, xs, full2, l11, 2, IR_EFORMAT,
+	    "trailing data after the final chunk (chunk 0)", AGE_CHUNK);
+	crafted(ids, NULL, xs, full2, l00, 2, IR_EFORMAT,
+	    "without its final chunk", 2 * AGE_CHUNK);
+	crafted(ids, NULL, xs, one, l0, 1, IR_EFORMAT,
+	    "chunk 0: authentication", 0);
+
+	/* Unknown stanzas are skipped, but their syntax is checked. */
+	(void)snprintf(st, sizeof(st), "-> grease-1 a!b ~\n\n%s", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_OK, "", 100);
+	/* A body of 48 bytes: one full line, then the empty last line. */
+	ut_fill(body, 48, 5);
+	ir__age_b64_encode(b, body, 48);
+	assert_int_equal(strlen(b), 64);
+	(void)snprintf(st, sizeof(st), "%s-> grease\n%s\n\n", xs, b);
+	crafted(ids, NULL, st, one, l1, 1, IR_OK, "", 100);
+	(void)snprintf(st, sizeof(st), "%s-> grease\n%s\n%s\nAA\n", xs, b, b);
+	crafted(ids, NULL, st, one, l1, 1, IR_OK, "", 100);
+	(void)snprintf(st, sizeof(st), "%s-> grease\n%s\n", xs, b);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT,
+	    "body ends with a full 64-column line", 0);
+	(void)snprintf(st, sizeof(st), "-> grease\n%s\n%s", b, xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT,
+	    "body ends with a full 64-column line", 0);
+	/* Non-canonical base64: padding, spare bits, CR, a long line. */
+	(void)snprintf(st, sizeof(st), "%s-> grease\nAA==\n", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "not canonical", 0);
+	(void)snprintf(st, sizeof(st), "%s-> grease\nAB\n", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "not canonical", 0);
+	(void)snprintf(st, sizeof(st), "%s-> grease\nAA\r\n", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "not canonical", 0);
+	(void)snprintf(st, sizeof(st), "%s-> grease\n%sAA\n", xs, b);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "over 64 columns", 0);
+	(void)snprintf(st, sizeof(st), "%s-> grease\nA\n", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "not canonical", 0);
+	/* The X25519 stanza's own body and share, non-canonical. */
+	(void)snprintf(st, sizeof(st), "%s", xs);
+	spare_bit(&st[strlen(st) - 2]);	/* the body's last letter */
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "not canonical", 0);
+	(void)snprintf(st, sizeof(st), "%s", xs);
+	spare_bit(&st[52]);		/* the share's last letter */
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT,
+	    "X25519 wants one argument", 0);
+	/* Stanza lines: empty or non-printable arguments, none at all. */
+	(void)snprintf(st, sizeof(st), "->  grease\n\n%s", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "an empty argument", 0);
+	(void)snprintf(st, sizeof(st), "-> grease \n\n%s", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "an empty argument", 0);
+	(void)snprintf(st, sizeof(st), "-> \n\n%s", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "an empty argument", 0);
+	(void)snprintf(st, sizeof(st), "-> gr\x7f" "ease\n\n%s", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "non-printable", 0);
+	(void)snprintf(st, sizeof(st), "->grease\n\n%s", xs);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "neither a stanza", 0);
+	(void)snprintf(st, sizeof(st), "%s", "");
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "no recipient stanza",
+	    0);
+	/* A low-order share: the shared secret would be all zero. */
+	(void)snprintf(st, sizeof(st), "-> X25519 %.43s\n%.43s\n",
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "low-order", 0);
+	/* X25519 with two arguments, a short share, a long body. */
+	(void)snprintf(st, sizeof(st), "-> X25519 %.43s x\n%.43s\n",
+	    xs + 10, xs + 54);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT,
+	    "X25519 wants one argument", 0);
+	(void)snprintf(st, sizeof(st), "-> X25519 %.42s\n%.43s\n", xs + 10,
+	    xs + 54);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT,
+	    "X25519 wants one argument", 0);
+	(void)snprintf(st, sizeof(st), "%.53s\n%.42sAA\n", xs, xs + 54);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "body longer than a "
+	    "wrapped file key", 0);
+	(void)snprintf(st, sizeof(st), "%.53s\n%.40s\n", xs, xs + 54);
+	crafted(ids, NULL, st, one, l1, 1, IR_EFORMAT, "body of 30 bytes", 0);
+
+	/* scrypt: alone, a decimal work factor, bounded. */
+	memset(salt, 7, sizeof(salt));
+	ir__age_b64_encode(b, salt, 16);
+	{
+		unsigned char s2[28 + 16];
+
+		memcpy(s2, "age-encryption.org/v1/scrypt", 28);
+		memcpy(s2 + 28, salt, 16);
+		assert_int_equal(EVP_PBE_scrypt("pw", 2, s2, sizeof(s2), 1 << 10,
+		    8, 1, 0, key, 32), 1);
+		assert_int_equal(ir__age_aead(NULL, 1, key, zn, FK, 16,
+		    wrapped, &e), IR_OK);
+	}
+	{
+		char wb[64], line[512];
+
+		ir__age_b64_encode(wb, wrapped, 32);
+		(void)snprintf(line, sizeof(line), "-> scrypt %s 10\n%s\n", b,
+		    wb);
+		crafted(NULL, "pw", line, one, l1, 1, IR_OK, "", 100);
+		crafted(NULL, "pW", line, one, l1, 1, IR_ENOENT,
+		    "wrong passphrase", 0);
+		crafted(ids, NULL, line, one, l1, 1, IR_ENOENT,
+		    "encrypted to a passphrase", 0);
+		(void)snprintf(st, sizeof(st), "%s%s", line, xs);
+		crafted(ids, "pw", st, one, l1, 1, IR_EFORMAT,
+		    "must be the only one", 0);
+		(void)snprintf(st, sizeof(st), "%s%s", line, line);
+		crafted(NULL, "pw", st, one, l1, 1, IR_EFORMAT,
+		    "must be the only one", 0);
+		/* Over the reader's bound (12 here, 22 in ir_age_dec_new):
+		 * refused at once, whatever the passphrase. */
+		(void)snprintf(st, sizeof(st), "-> scrypt %s 13\n%s\n", b, wb);
+		crafted(NULL, "pw", st, one, l1, 1, IR_ELIMIT, "2^13", 0);
+		(void)snprintf(st, sizeof(st), "-> scrypt %s 99\n%s\n", b, wb);
+		crafted(NULL, "pw", st, one, l1, 1, IR_ELIMIT, "2^99", 0);
+		{
+			static const char *const badn[] = { "010", "0", "-1",
+			    "+10", "1a", "0x10", "", "100", "10 10" };
+			size_t i;
+
+			for (i = 0; i < sizeof(badn) / sizeof(badn[0]); i++) {
+				(void)snprintf(st, sizeof(st), "-> scrypt %s "
+				    "%s\n%s\n", b, badn[i], wb);
+				crafted(NULL, "pw", st, one, l1, 1,
+				    IR_EFORMAT, badn[i][0] == '\0' ?
+				    "empty argument" : "scrypt wants", 0);
+			}
+		}
+	}
+	ir_age_ids_free(ids);
+}
+
+/* What a reader refuses before reading much: sizes and kinds. */
+static void
+test_limits(void **state)
+{
+	char pub[IR_AGE_PUBKEY_MAX], sec[IR_AGE_SECKEY_MAX];
+	struct ir_age_ids *ids;
+	struct sink h, out;
+	struct ir_err e;
+	unsigned char *junk;
+	size_t i;
+	char *big;
+
+	(void)state;
+	assert_int_equal(ir_age_keygen(pub, sec, &e), IR_OK);
+	ids = ids_of(sec);
+	assert_non_null(big = malloc(300000));
+
+	/* A line over 4096 bytes. */
+	memset(big, 'a', 5000);
+	memcpy(big, "-> ", 3);
+	memcpy(big + 5000, "\n\n", 3);
+	craft_header(&h, big);
+	assert_int_equal(decrypt(ids, NULL, h.p, h.len, &out, &e), IR_ELIMIT);
+	assert_non_null(strstr(e.msg, "longer than 4096"));
+	free(h.p);
+	/* ... even with no newline at all: no need to read it all. */
+	assert_non_null(junk = malloc(4 * MiB));
+	memset(junk, 'z', 4 * MiB);
+	memcpy(junk, "age-encryption.org/v1\n-> ", 25);
+	assert_int_equal(decrypt(ids, NULL, junk, 4 * MiB, &out, &e),
+	    IR_ELIMIT);
+	/* A header over 128 KiB of 4000-byte lines. */
+	big[0] = '\0';
+	for (i = 0; i < 40; i++) {
+		size_t o = strlen(big);
+
+		memcpy(big + o, "-> g ", 5);
+		memset(big + o + 5, 'b', 3990);
+		memcpy(big + o + 3995, "\n\n", 3);
+	}
+	craft_header(&h, big);
+	assert_int_equal(decrypt(ids, NULL, h.p, h.len, &out, &e), IR_ELIMIT);
+	assert_non_null(strstr(e.msg, "longer than 131072"));
+	free(h.p);
+	/* More than 1024 stanzas. */
+	for (i = 0; i < 1025; i++)
+		memcpy(big + 6 * i, "-> a\n\n", 6);
+	big[6 * 1025] = '\0';
+	craft_header(&h, big);
+	assert_int_equal(decrypt(ids, NULL, h.p, h.len, &out, &e), IR_ELIMIT);
+	assert_non_null(strstr(e.msg, "more than 1024"));
+	free(h.p);
+	/* 1024 of them are fine (no match here, but parsed). */
+	big[6 * 1024] = '\0';
+	craft_header(&h, big);
+	assert_int_equal(decrypt(ids, NULL, h.p, h.len, &out, &e), IR_ENOENT);
+	free(h.p);
+
+	/* Other kinds of file. */
+	assert_int_equal(decrypt(ids, NULL, (const unsigned char *)
+	    "-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n", 40, &out, &e),
+	    IR_EUNSUPP);
+	assert_non_null(strstr(e.msg, "armored"));
+	ut_fill(junk, 1000, 3);
+	assert_int_equal(decrypt(ids, NULL, junk, 1000, &out, &e), IR_EFORMAT);
+	assert_non_null(strstr(e.msg, "not an age file"));
+	assert_int_equal(decrypt(ids, NULL, (const unsigned char *)
+	    "age-encryption.org/v1", 21, &out, &e), IR_EFORMAT);
+	assert_non_null(strstr(e.msg, "truncated"));
+	assert_int_equal(decrypt(ids, NULL, (const unsigned char *)
+	    "age-encryption.org/v1\r\n", 23, &out, &e), IR_EFORMAT);
+	free(junk);
+	free(big);
+	ir_age_ids_free(ids);
+}
+
+/* Misuse and failing callbacks: clear errors, sticky, nothing leaked. */
+static void
+test_api(void **state)
+{
+	char pub[IR_AGE_PUBKEY_MAX], sec[IR_AGE_SECKEY_MAX];
+	const char *r[2];
+	struct ir_age_enc *enc;
+	struct ir_age_dec *dec;
+	struct ir_age_ids *ids;
+	unsigned char *p, buf[100];
+	struct sink out, ct;
+	struct src s;
+	struct ir_err e;
+	int calls;
+
+	(void)state;
+	assert_int_equal(ir_age_keygen(pub, sec, &e), IR_OK);
+	ids = ids_of(sec);
+	r[0] = pub;
+	r[1] = "age1notakey";
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(ir_age_enc_new(&enc, r, 1, "pw", sink_write, &out,
+	    &e), IR_EINVAL);
+	assert_null(enc);
+	assert_int_equal(ir_age_enc_new(&enc, NULL, 0, NULL, sink_write, &out,
+	    &e), IR_EINVAL);
+	assert_int_equal(ir_age_enc_new(&enc, NULL, 0, "", sink_write, &out,
+	    &e), IR_EINVAL);
+	assert_int_equal(ir_age_enc_new(&enc, r, 1, NULL, NULL, &out, &e),
+	    IR_EINVAL);
+	assert_int_equal(ir_age_enc_new(&enc, r, 2, NULL, sink_write, &out,
+	    &e), IR_EINVAL);
+	assert_null(enc);
+	assert_non_null(strstr(e.msg, "age1notakey"));
+	assert_int_equal(out.calls, 0);		/* nothing written */
+
+	/* Write after finish, finish twice. */
+	assert_int_equal(ir_age_enc_new(&enc, r, 1, NULL, sink_write, &out,
+	    &e), IR_OK);
+	assert_int_equal(out.calls, 0);		/* header not yet */
+	assert_int_equal(ir_age_enc_write(enc, "x", 1, &e), IR_OK);
+	assert_true(out.calls > 0);
+	assert_int_equal(ir__age_enc_scrypt_log2n(enc, 10, &e), IR_EINVAL);
+	assert_int_equal(ir_age_enc_finish(enc, &e), IR_OK);
+	assert_int_equal(ir_age_enc_write(enc, "x", 1, &e), IR_EINVAL);
+	assert_int_equal(ir_age_enc_finish(enc, &e), IR_EINVAL);
+	ir_age_enc_free(enc);
+	free(out.p);
+
+	/* A sink that fails at its n-th call: the error, then stays. */
+	p = pattern(3 * AGE_CHUNK, 1);
+	for (calls = 1; calls <= 4; calls++) {
+		memset(&out, 0, sizeof(out));
+		out.fail_at = calls;
+		assert_int_equal(ir_age_enc_new(&enc, r, 1, NULL, sink_write,
+		    &out, &e), IR_OK);
+		if (ir_age_enc_write(enc, p, 3 * AGE_CHUNK, &e) == IR_OK)
+			assert_int_equal(ir_age_enc_finish(enc, &e), IR_EIO);
+		assert_int_equal(e.code, IR_EIO);
+		assert_non_null(strstr(e.msg, "sink"));
+		assert_int_equal(e.sys_errno, ENOSPC);
+		assert_int_equal(ir_age_enc_write(enc, p, 1, &e), IR_EIO);
+		assert_int_equal(ir_age_enc_finish(enc, &e), IR_EIO);
+		assert_non_null(strstr(e.msg, "sink"));
+		ir_age_enc_free(enc);
+		free(out.p);
+	}
+
+	/* A source that fails mid-payload: its error, after the good part. */
+	encrypt(r, 1, NULL, 0, p, 3 * AGE_CHUNK, 0, &ct);
+	memset(&s, 0, sizeof(s));
+	s.p = ct.p;
+	s.len = ct.len;
+	s.fail = (int)(ct.len - 1000);
+	assert_int_equal(ir_age_dec_new(&dec, ids, NULL, src_read, &s, &e),
+	    IR_OK);
+	{
+		size_t total = 0;
+		ssize_t k;
+
+		while ((k = ir_age_dec_read(dec, buf, sizeof(buf), &e)) > 0)
+			total += (size_t)k;
+		assert_int_equal(k, -1);
+		assert_int_equal(e.code, IR_EIO);
+		assert_non_null(strstr(e.msg, "src"));
+		assert_true(total <= 2 * AGE_CHUNK);
+		assert_int_equal(ir_age_dec_read(dec, buf, sizeof(buf), &e),
+		    -1);
+	}
+	ir_age_dec_free(dec);
+	free(ct.p);
+	free(p);
+	assert_int_equal(ir_age_dec_new(&dec, NULL, NULL, src_read, &s, &e),
+	    IR_EINVAL);
+	assert_null(dec);
+	assert_int_equal(ir_age_dec_new(&dec, ids, NULL, NULL, &s, &e),
+	    IR_EINVAL);
+	assert_int_equal(ir_age_dec_read(NULL, buf, 1, &e), -1);
+	ir_age_enc_free(NULL);
+	ir_age_dec_free(NULL);
+	ir_age_ids_free(NULL);
+	ir_age_ids_free(ids);
+}
+
+/* ---- C2SP CCTV vectors ---- */
+
+#define VEC_DIR	IR_SRCDIR "/tests/unit/data/age"
+
+/* zlib-inflate n bytes of p (a vector marked "compressed: zlib"). */
+static unsigned char *
+inflate_all(const unsigned char *p, size_t n, size_t *outlen)
+{
+	unsigned char *out = NULL;
+	size_t cap = 0;
+	z_stream z;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(inflateInit(&z), Z_OK);
+	z.next_in = (unsigned char *)p;
+	z.avail_in = (uInt)n;
+	do {
+		if (z.total_out == cap) {
+			cap = cap ? cap * 2 : 65536;
+			assert_non_null(out = realloc(out, cap));
+		}
+		z.next_out = out + z.total_out;
+		z.avail_out = (uInt)(cap - z.total_out);
+		rc = inflate(&z, Z_NO_FLUSH);
+		assert_true(rc == Z_OK || rc == Z_STREAM_END);
+	} while (rc != Z_STREAM_END);
+	*outlen = z.total_out;
+	inflateEnd(&z);
+	return out;
+}
+
+static void
+sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char md[32];
+
+	assert_non_null(SHA256(p, n, md));
+	ir_hex(out, md, 32);
+}
+
+/*
+ * One vector: "key: value" lines, an empty line, the age file.  Returns
+ * the index of its expectation in kinds[].
+ */
+static int
+run_vector(const char *name)
+{
+	static const char *const kinds[] = { "success", "no match",
+	    "HMAC failure", "header failure", "payload failure" };
+	char path[4200], ids_text[4096] = "", pass[256] = "", payload[65] = "";
+	char expect[64] = "", hex[65];
+	unsigned char *raw, *ct, *inf = NULL;
+	struct ir_age_ids *ids = NULL;
+	const char *line, *nl, *v;
+	size_t n, ctlen, len;
+	int kind, zlib = 0, rc, npass = 0, bad;
+	struct sink pt;
+	struct ir_err e;
+
+	raw = slurp(ut_path(path, sizeof(path), VEC_DIR, name), &n);
+	for (line = (char *)raw; ; line = nl + 1) {
+		assert_non_null(nl = memchr(line, '\n', n - (size_t)(line -
+		    (char *)raw)));
+		if (nl == line)
+			break;
+		len = (size_t)(nl - line);
+		assert_non_null(v = memmem(line, len, ": ", 2));
+		v += 2;
+#define KEY(k)	(len > sizeof(k) && memcmp(line, k ": ", sizeof(k) + 1) == 0)
+		if (KEY("expect"))
+			(void)snprintf(expect, sizeof(expect), "%.*s",
+			    (int)(nl - v), v);
+		else if (KEY("payload"))
+			(void)snprintf(payload, sizeof(payload), "%.*s",
+			    (int)(nl - v), v);
+		else if (KEY("identity"))
+			(void)snprintf(ids_text + strlen(ids_text),
+			    sizeof(ids_text) - strlen(ids_text), "%.*s\n",
+			    (int)(nl - v), v);
+		else if (KEY("passphrase") && npass++ == 0)
+			(void)snprintf(pass, sizeof(pass), "%.*s",
+			    (int)(nl - v), v);
+		else if (KEY("compressed"))
+			zlib = nl - v == 4 && memcmp(v, "zlib", 4) == 0;
+		else if (KEY("armored"))
+			fail_msg("%s: armored vectors are not in the tree",
+			    name);
+#undef KEY
+	}
+	ct = (unsigned char *)nl + 1;
+	ctlen = n - (size_t)(ct - raw);
+	if (zlib)
+		ct = inf = inflate_all(ct, ctlen, &ctlen);
+	for (kind = 0; kind < 5; kind++)
+		if (strcmp(expect, kinds[kind]) == 0)
+			break;
+	if (kind == 5)
+		fail_msg("%s: expect '%s'?", name, expect);
+	/* No key at all (an empty file ...): try a fresh identity. */
+	if (ids_text[0] == '\0' && pass[0] == '\0') {
+		char pub[IR_AGE_PUBKEY_MAX];
+
+		assert_int_equal(ir_age_keygen(pub, ids_text, &e), IR_OK);
+	}
+	if (ids_text[0] != '\0' && ir_age_ids_parse(ids_text,
+	    strlen(ids_text), &ids, &e) != IR_OK)
+		fail_msg("%s: identity: %s", name, e.msg);
+	rc = decrypt_x(ids, pass[0] != '\0' ? pass : NULL, 22, ct, ctlen, 0,
+	    65536, &pt, &e);
+	sha256_hex(pt.p != NULL ? pt.p : (unsigned char *)"", pt.len, hex);
+	switch (kind) {
+	case 0:
+		bad = rc != IR_OK || strcmp(hex, payload) != 0;
+		break;
+	case 1:
+		bad = rc != IR_ENOENT;
+		break;
+	case 2:
+		bad = rc != IR_EFORMAT || strstr(e.msg, "MAC mismatch") == NULL;
+		break;
+	case 3:
+		/* A parse error, not masked as a MAC or key failure. */
+		bad = (rc != IR_EFORMAT && rc != IR_ELIMIT) ||
+		    strstr(e.msg, "MAC mismatch") != NULL || pt.len != 0;
+		break;
+	default:
+		/* What was handed out is exactly the authentic prefix. */
+		bad = rc != IR_EFORMAT || strcmp(hex, payload) != 0 ||
+		    strncmp(e.msg, "age: ", 5) != 0;
+		break;
+	}
+	if (bad)
+		print_error("%s: want %s, got rc %d (%s), %zu bytes out, "
+		    "sha256 %s\n", name, kinds[kind], rc, rc ? e.msg : "",
+		    pt.len, hex);
+	free(pt.p);
+	ir_age_ids_free(ids);
+	free(inf);
+	free(raw);
+	return bad ? -1 - kind : kind;
+}
+
+static void
+test_cctv_vectors(void **state)
+{
+	int count[5] = { 0 }, total = 0, k, bad = 0;
+	struct dirent *d;
+	DIR *dp;
+
+	(void)state;
+	assert_non_null(dp = opendir(VEC_DIR));
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.' || strcmp(d->d_name, "README") == 0)
+			continue;
+		if ((k = run_vector(d->d_name)) < 0) {
+			bad++;
+			k = -1 - k;
+		}
+		count[k]++;
+		total++;
+	}
+	closedir(dp);
+	assert_int_equal(bad, 0);
+	/* All 92 non-armored, non-hybrid vectors of CCTV 1e3d286 ran. */
+	assert_int_equal(total, 92);
+	assert_int_equal(count[0], 15);
+	assert_int_equal(count[1], 7);
+	assert_int_equal(count[2], 1);
+	assert_int_equal(count[3], 51);
+	assert_int_equal(count[4], 18);
 }
 
 int
@@ -701,6 +1547,11 @@ main(void)
 		cmocka_unit_test(test_interop_to_age),
 		cmocka_unit_test(test_interop_from_age),
 		cmocka_unit_test(test_interop_scrypt),
+		cmocka_unit_test(test_tamper),
+		cmocka_unit_test(test_crafted),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_api),
+		cmocka_unit_test(test_cctv_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
