@@ -98,6 +98,7 @@ KIT_TOOLOBJ = $(TOOLSRC:tools/%.c=build/kit/tools/%.o)
 # libmagic's default compiled database: the one libmagic.a reads.
 KIT_MAGIC  = /usr/share/misc/magic.mgc
 KIT_TSK_A  = $(shell $(CC) -print-file-name=libtsk.a)
+KIT_SH     = /bin/busybox
 kit: $(DEPSOK)
 	$(MAKE) B=build/kit CFLAGS="$(KIT_CFLAGS)" build/kit/libir.a \
 	    $(TOOLS:%=build/kit/tools/%.o) $(KIT_TOOLOBJ) \
@@ -154,6 +155,13 @@ kit-link: build/kit/afflib_stub.o
 	    echo "kit: $$t: a new glibc static-link warning" >&2; exit 1; fi; \
 	    done
 	cp $(KIT_MAGIC) kit/share/magic.mgc
+	@# Playbooks run on the kit's own static shell (busybox-static: its
+	@# applets come before PATH, so no host binary is ever run).
+	cp $(KIT_SH) kit/bin/sh
+	mkdir -p kit/playbooks kit/share/rules
+	cp playbooks/*.sh kit/playbooks/
+	cp rules/*.yar kit/share/rules/
+	if [ -d catalog ]; then cp -R catalog kit/share/catalog; fi
 	cp tools/kit/irkit kit/irkit
 	chmod 755 kit/irkit
 build/kit/afflib_stub.o: tools/kit/afflib_stub.c | $(DEPSOK)
@@ -183,8 +191,9 @@ clean:
 .PHONY: all deps unit fuzz asan check kit kit-link install lint clean
 .SECONDARY:
 
-# The README's main job: a hashed, typed walk of this host's system
-# directories into a case directory under cases/.
+# The README's main job: a live response of this host into a verified
+# package cases/<host>-<UTC time>.tar.gz (and its case directory).
 triage: all
-	sh playbooks/walk-system.sh
+	sh playbooks/live-response.sh \
+	    "$$(cat /proc/sys/kernel/hostname)-$$(date -u +%Y%m%dT%H%M%SZ)" cases
 .PHONY: triage

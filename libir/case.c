@@ -287,7 +287,7 @@ build_entry(struct ir_buf *b, int dirfd, size_t seq,
 	char ts[IR_TIME_STRLEN], hex[65];
 	uint64_t size;
 	size_t i;
-	int rc, k;
+	int rc;
 
 	rc = ir_buf_addf(b, e, "{\"seq\":%zu", seq);
 	if (rc == IR_OK)
@@ -297,15 +297,9 @@ build_entry(struct ir_buf *b, int dirfd, size_t seq,
 	if (rc == IR_OK)
 		rc = add_kv(b, "version", en->version ? en->version : "", 1, e);
 	if (rc == IR_OK)
-		rc = ir_buf_addstr(b, ",\"argv\":[", e);
-	for (k = 0; rc == IR_OK && k < en->argc; k++) {
-		if (k > 0)
-			rc = ir_buf_addch(b, ',', e);
-		if (rc == IR_OK)
-			rc = ir_json_quote(b, en->argv[k], strlen(en->argv[k]), e);
-	}
+		rc = ir_buf_addstr(b, ",\"argv\":", e);
 	if (rc == IR_OK)
-		rc = ir_buf_addch(b, ']', e);
+		rc = ir_json_strv(b, en->argv, (size_t)en->argc, e);
 	if (rc == IR_OK && en->started.valid)
 		rc = add_kv(b, "started", ir_time_iso(&en->started, ts,
 		    sizeof(ts)), 1, e);

@@ -178,6 +178,22 @@ ir_json_quote(struct ir_buf *b, const void *s, size_t n, struct ir_err *e)
 }
 
 int
+ir_json_strv(struct ir_buf *b, char *const *v, size_t n, struct ir_err *e)
+{
+	size_t i;
+	int rc;
+
+	rc = ir_buf_addch(b, '[', e);
+	for (i = 0; rc == IR_OK && i < n; i++) {
+		if (i > 0)
+			rc = ir_buf_addch(b, ',', e);
+		if (rc == IR_OK)
+			rc = json_quote(b, v[i], strlen(v[i]), 1, e);
+	}
+	return rc == IR_OK ? ir_buf_addch(b, ']', e) : rc;
+}
+
+int
 ir_writer_open(struct ir_writer **wp, enum ir_format fmt, FILE *fp,
     const char *const *columns, struct ir_err *e)
 {

@@ -7,7 +7,7 @@ PKGS="
 build-essential pkg-config clang llvm libclang-rt-14-dev
 libtsk-dev libvmdk-dev libvhdi-dev libsqlite3-dev liblzma-dev libbz2-dev libyara-dev libmagic-dev libmagic-mgc zlib1g-dev libssl-dev
 libjansson-dev libewf-dev libarchive-dev libcmocka-dev libfuse3-dev fuse3
-bats jq mandoc file bsdextrautils busybox-static procps age pigz
+bats jq mandoc file bsdextrautils busybox-static procps age pigz shellcheck
 hashdeep sleuthkit yara ewf-tools dc3dd dcfldd gddrescue
 e2fsprogs dosfstools mtools ntfs-3g fdisk util-linux
 xfsprogs btrfs-progs exfatprogs genisoimage qemu-utils

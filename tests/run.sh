@@ -111,7 +111,24 @@ manpages() {
 	return $rc
 }
 
+# Playbooks and the kit's launcher run on any POSIX sh (busybox in the kit).
+shells() {
+	n=0
+	rc=0
+	for f in playbooks/*.sh tools/kit/irkit; do
+		n=$((n + 1))
+		if shellcheck -s sh -x -P playbooks "$f"; then
+			echo "ok $n - shellcheck $f"
+		else
+			echo "not ok $n - shellcheck $f"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
 suite man manpages
+suite shellcheck shells
 suite unit units build
 IRKIT_BIN=$top/build/bin suite cli bats --tap tests/cli
 # Leaks inside libtsk's format probes are suppressed (see the file); a slow

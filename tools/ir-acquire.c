@@ -261,15 +261,11 @@ static char *
 argv_json(int argc, char **argv)
 {
 	struct ir_buf b = IR_BUF_INIT(IR_BUF_NOLIMIT);
-	int i;
 
-	(void)ir_buf_addch(&b, '[', NULL);
-	for (i = 0; i < argc; i++) {
-		if (i > 0)
-			(void)ir_buf_addch(&b, ',', NULL);
-		(void)ir_json_quote(&b, argv[i], strlen(argv[i]), NULL);
+	if (ir_json_strv(&b, argv, (size_t)argc, NULL) != IR_OK) {
+		ir_buf_release(&b);
+		return NULL;
 	}
-	(void)ir_buf_addch(&b, ']', NULL);
 	return ir_buf_detach(&b, NULL);
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hits.h"
 #include "image.h"
 #include "tool.h"
 
@@ -40,15 +41,17 @@ struct cat {
 	int			 outfd;
 	const char		*outname;	/* for the digest lines */
 
-	/* --all-deleted: files under dirfd. */
+	/* --all-deleted, --hits: files under dirfd. */
 	int			 dirfd;
 	const char		*dir;
+	struct hits		*hits;		/* --hits: only these */
 };
 
 static const struct option longopts[] = {
 	{ "all-deleted",	required_argument,	NULL, 'A' },
 	{ "hash",		required_argument,	NULL, 'c' },
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "hits",		required_argument,	NULL, 'H' },
 	{ "inode",		required_argument,	NULL, 'n' },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "case",		required_argument,	NULL, 'C' },
@@ -70,9 +73,11 @@ usage(int status)
 "              [--image-type type] source path\n"
 "       %s [options] source --inode n[-type[-id]]\n"
 "       %s [-c alg[,alg...]] [--partition n] source --all-deleted dir\n"
+"       %s [-c alg[,alg...]] source --hits records dir\n"
 "Write the content of a file of a disk image or device, deleted ones too,\n"
-"to stdout or a file, its digests to stderr; or recover every deleted file\n"
-"into a directory with a JSON Lines index (index.jsonl).\n"
+"to stdout or a file, its digests to stderr; or recover every deleted file,\n"
+"or every file that ir-scan matched, into a directory with a JSON Lines\n"
+"index (index.jsonl).\n"
 "  -c, --hash LIST         digests: md5, sha1, sha256 (default sha256)\n"
 "  -o, --output FILE       write to FILE (never overwritten), not stdout\n"
 "      --inode N[-T[-I]]   the file by inode, as icat takes it (NTFS: the\n"
@@ -81,10 +86,13 @@ usage(int status)
 "                          them); needed when the source has several\n"
 "      --image-type TYPE   raw, ewf, vmdk or vhd (default: detected)\n"
 "      --all-deleted DIR   recover every deleted file into DIR\n"
+"      --hits RECORDS      recover into the DIR operand every file of source\n"
+"                          named by ir-scan's match records in RECORDS\n"
 "      --case DIR          write into case DIR and log it in its custody chain\n"
 "Exit: 0 done, 2 usage or nothing found, 3 incomplete (partly recovered,\n"
 "read error, crash, interrupted).\n",
-	    tool_progname(), tool_progname(), tool_progname());
+	    tool_progname(), tool_progname(), tool_progname(),
+	    tool_progname());
 	exit(status);
 }
 
@@ -282,6 +290,8 @@ recover_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 		type = fi.name_type;
 	if (type != S_IFREG || fi.virt || fi.fname_times)
 		return 0;
+	if (c->hits != NULL && hits_find(c->hits, ent->part, fi.inode) == NULL)
+		return 0;
 	fi.source = c->source;
 	if (fi.no_meta)
 		fi.skipped = "no metadata: the name's inode is gone";
@@ -412,7 +422,39 @@ cat_one(struct cat *c, const char *type, int partition, int created,
 	return IR_EXIT_OK;
 }
 
-/* --all-deleted DIR: returns the exit status. */
+/*
+ * --hits: every hit must be in the index, or the exit status says that
+ * the extraction is incomplete (a file gone from the image, a bad inode).
+ */
+static int
+hits_check(struct cat *c)
+{
+	struct hits got;
+	char *index;
+	size_t i, missing = 0;
+
+	if (asprintf(&index, "%s/index.jsonl", c->dir) < 0) {
+		tool_warnx("out of memory");
+		return IR_EXIT_INCOMPLETE;
+	}
+	if (hits_load(&got, index, NULL, NULL) != 0) {
+		free(index);
+		return IR_EXIT_INCOMPLETE;
+	}
+	free(index);
+	for (i = 0; i < c->hits->n; i++) {
+		if (hits_find(&got, c->hits->v[i].part, c->hits->v[i].inode))
+			continue;
+		tool_warnx("%s: no file with inode %" PRIu64 " in %s%d", c->source,
+		    c->hits->v[i].inode, c->hits->v[i].part < 0 ?
+		    "the file system" : "partition ", c->hits->v[i].part);
+		missing++;
+	}
+	hits_free(&got);
+	return missing > 0 ? IR_EXIT_INCOMPLETE : IR_EXIT_OK;
+}
+
+/* --all-deleted DIR, --hits RECORDS DIR: returns the exit status. */
 static int
 cat_deleted(struct cat *c, const char *type, int partition)
 {
@@ -441,7 +483,7 @@ cat_deleted(struct cat *c, const char *type, int partition)
 	memset(&iw, 0, sizeof(iw));
 	iw.path = iw.source = c->source;
 	iw.type = type;
-	iw.opts.flags = IR_FS_DELETED_ONLY;
+	iw.opts.flags = c->hits != NULL ? 0 : IR_FS_DELETED_ONLY;
 	iw.opts.partition = partition;
 	iw.opts.stop = &tool_stop;
 	iw.fmt = IR_FMT_JSONL;
@@ -458,17 +500,18 @@ cat_deleted(struct cat *c, const char *type, int partition)
 		tool_warnx("interrupted: %s is incomplete", c->dir);
 	if (bits & (IMG_INCOMPLETE | IMG_STOPPED | IMG_FAILED))
 		return IR_EXIT_INCOMPLETE;
-	return IR_EXIT_OK;
+	return c->hits != NULL ? hits_check(c) : IR_EXIT_OK;
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct tool_case tc;
+	struct hits hits;
 	struct cat c;
 	struct ir_err e;
 	const char *outpath = NULL, *casedir = NULL, *case_id = NULL;
-	const char *examiner = NULL, *type = NULL, *ext;
+	const char *examiner = NULL, *type = NULL, *ext, *hitsfile = NULL;
 	unsigned int algs = IR_HASH_BIT(IR_HASH_SHA256);
 	uint64_t v;
 	int ch, byinode = 0, partition = -1, created = 0, status;
@@ -492,6 +535,9 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(0);
+		case 'H':
+			hitsfile = optarg;
+			break;
 		case 'n':
 			if (parse_inode(optarg, &c) != 0)
 				tool_usage_error("bad --inode '%s': N, N-TYPE "
@@ -529,7 +575,13 @@ main(int argc, char *argv[])
 	if (argc < 1)
 		tool_usage_error("no source given");
 	c.source = argv[0];
-	if (c.dir != NULL) {
+	if (hitsfile != NULL) {
+		if (argc != 2 || c.dir != NULL || byinode || outpath != NULL ||
+		    casedir != NULL)
+			tool_usage_error("--hits takes a source and a directory "
+			    "(no --inode, --all-deleted, --output or --case)");
+		c.dir = argv[1];
+	} else if (c.dir != NULL) {
 		if (argc > 1 || byinode || outpath != NULL || casedir != NULL)
 			tool_usage_error("--all-deleted takes a source only "
 			    "(no path, --inode, --output or --case)");
@@ -545,6 +597,18 @@ main(int argc, char *argv[])
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	if ((c.buf = malloc(CHUNK)) == NULL)
 		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	if (hitsfile != NULL) {
+		if (hits_load(&hits, hitsfile, "match", c.source) != 0)
+			tool_die(IR_EXIT_USAGE, "%s: cannot read the records",
+			    hitsfile);
+		if (hits.other > 0)
+			tool_warnx("%s: %zu match records of other sources "
+			    "left out", hitsfile, hits.other);
+		if (hits.n == 0)
+			tool_die(IR_EXIT_USAGE, "%s: no match record with an "
+			    "inode of %s", hitsfile, c.source);
+		c.hits = &hits;
+	}
 	if (c.dir != NULL)
 		status = cat_deleted(&c, type, partition);
 	else {
@@ -573,6 +637,8 @@ main(int argc, char *argv[])
 			status = tool_case_close(&tc, status,
 			    status == IR_EXIT_OK);
 	}
+	if (c.hits != NULL)
+		hits_free(c.hits);
 	free(c.buf);
 	ir_hash_free(c.hash);
 	return status;

@@ -85,6 +85,9 @@ int	 ir_utf8_valid(const void *p, size_t n);
 /* Append s as a JSON string (quotes included), U+FFFD for bad bytes. */
 struct ir_buf;
 int	 ir_json_quote(struct ir_buf *, const void *s, size_t n, struct ir_err *);
+/* Append the n strings of v as a JSON list (a command line). */
+int	 ir_json_strv(struct ir_buf *, char *const *v, size_t n,
+	    struct ir_err *);
 
 /* The shared fields of a file record; returns how many were put in f. */
 #define IR_FILE_MAXFIELDS	48

@@ -240,3 +240,38 @@ sha() {
 	assert_eq "$(jq -r 'select(.skipped == "no metadata: the name'"'"'s inode is gone") | .path' index.jsonl | wc -l)" "$n0"
 	assert_eq "$(jq -r 'select(.output) | .output' index.jsonl | wc -l)" "$(find tsk -type f | wc -l)"
 }
+
+@test "--hits: every file ir-scan matched, deleted ones and both partitions, as icat extracts it" {
+	command -v yara >/dev/null || skip "yara is not installed"
+	dos_disk
+	# gone.txt ("bye", deleted on both; FAT keeps "_one.txt") and b.bin
+	# ("deep") match.
+	printf 'rule bye { strings: $a = "bye" condition: $a }\n' >r.yar
+	printf 'rule deep { strings: $a = "deep" condition: $a }\n' >>r.yar
+	run_tool 1 hits.jsonl ir-scan -r r.yar disk.img
+	assert_eq "$(jq -r 'select(.type == "match") | [.part, .path, .deleted] | @tsv' hits.jsonl | sort)" \
+	    "$(printf '0\t/dir/b.bin\tfalse\n0\t/gone.txt\ttrue\n1\t/_one.txt\ttrue\n1\t/sub/b.bin\tfalse')"
+	cat_ 0 out --hits hits.jsonl disk.img got
+	assert_jsonl got/index.jsonl
+	[ "$(jq -s length got/index.jsonl)" -eq 4 ]
+	local part inode made start
+	while IFS=$'\t' read -r part inode made; do
+		start=$([ "$part" = 0 ] && echo 2048 || echo 18432)
+		icat -o "$start" disk.img "$inode" >theirs
+		cmp theirs "got/$made" || fail "inode $inode of partition $part"
+		assert_eq "$(jq -r --arg m "$made" 'select(.output == $m) | .sha256' got/index.jsonl)" \
+		    "$(sha theirs)" "sha256 of $made"
+	done < <(jq -r '[.part, .inode, .output] | @tsv' got/index.jsonl)
+	# Records of another source are left out, said; an inode that is not
+	# there is said and gives exit 3.
+	jq -c 'select(.type == "match") | .source = "other.img"' hits.jsonl >other.jsonl
+	cat_ 2 out --hits other.jsonl disk.img none
+	assert_stderr "4 match records of other sources left out"
+	jq -c 'select(.type == "match" and .part == 0 and .path == "/dir/b.bin") | .inode = 99999' \
+	    hits.jsonl >bad.jsonl
+	cat_ 3 out --hits bad.jsonl disk.img bad
+	assert_stderr "no file with inode 99999 in partition 0"
+	printf 'not json\n' >junk.jsonl
+	cat_ 2 out --hits junk.jsonl disk.img junk
+	assert_stderr "junk.jsonl: line 1: not a JSON record"
+}

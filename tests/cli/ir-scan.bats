@@ -18,6 +18,18 @@ teardown() {
 	[ -z "$PID" ] || kill "$PID" 2>/dev/null || true
 }
 
+# run_tool_any OUT TOOL ARG...: exit 1 or 3 (not 0, 2 or a crash).
+run_tool_any() {
+	local out=$1 tool=$2 rc=0
+	shift 2
+	"$IRKIT_BIN/$tool" "$@" >"$out" 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
+	check_sanitizer "$BATS_TEST_TMPDIR/stderr"
+	case $rc in 1 | 3) ;; *)
+		sed 's/^/stderr: /' "$BATS_TEST_TMPDIR/stderr" >&2
+		fail "$tool $*: exit $rc, want 1 or 3" ;;
+	esac
+}
+
 scan() {
 	local want=$1 out=$2
 	shift 2
@@ -107,6 +119,34 @@ time.sleep(60)' >ready &
 	wait "$PID" 2>/dev/null || true
 	PID=
 	scan 0 gone.jsonl -r h.yar --pid 999999999
+}
+
+@test "--all-processes: the marker process among every process of the host, itself left out" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	python3 -c 'import time, sys
+m = bytearray(b"".join(bytes([c ^ 0x20]) for c in b"irkit\rall\rmarker\r\x11\x12\x13\x14"))
+sys.stdout.write("ready\n"); sys.stdout.flush()
+time.sleep(60)' >ready &
+	PID=$!
+	local i
+	for i in $(seq 50); do [ -s ready ] && break; sleep 0.1; done
+	printf 'rule all_marker { strings: $a = "IRKIT-ALL-MARKER-1234" condition: $a }\n' >h.yar
+	# Processes may come and go meanwhile: 1 (found) or 3 (one vanished
+	# or could not be read, said in a problem record) are both right.
+	run_tool_any out.jsonl ir-scan -r h.yar --all-processes
+	assert_jsonl out.jsonl
+	# The marker process matched (so may the shells running this test:
+	# its text holds the string); the scanner's own memory (it holds the
+	# rule's string) did not; every match names a pid and a region.
+	jq -e --argjson p "$PID" 'select(.type == "match" and .pid == $p)' out.jsonl >/dev/null ||
+	    fail "no match in $PID: $(cat out.jsonl)"
+	[ "$(jq -s '[.[] | select(.type == "match") | select(.pid > 0 and
+	    .region_start <= .address and .address < .region_end and
+	    (.perms | length) == 4) ] | length' out.jsonl)" = \
+	    "$(jq -s '[.[] | select(.type == "match")] | length' out.jsonl)" ] ||
+	    fail "match fields: $(head -3 out.jsonl)"
+	[ "$(jq -r 'select(.type == "match") | .exe // ""' out.jsonl | grep -c ir-scan)" -eq 0 ] ||
+	    fail "ir-scan matched itself"
 }
 
 @test "/usr/bin: the same matches as yara -r with the same compiled rules" {

@@ -18,7 +18,8 @@ setup() {
 }
 
 teardown() {
-	if [ -n "${MOUNTED:-}" ]; then umount "$MOUNTED"; fi
+	local m
+	for m in ${MOUNTED:-}; do umount "$m"; done
 }
 
 @test "kit: every binary is statically linked" {
@@ -91,4 +92,31 @@ teardown() {
 	# Only the kit's own tools: no way out to a host binary.
 	run -2 --separate-stderr "$KIT/irkit" ../../../bin/true
 	[[ "$stderr" == *"no tool or playbook"* ]] || fail "$stderr"
+}
+
+@test "kit: the live-response playbook in a chroot that holds only the kit and /proc" {
+	need_root
+	local root=$BATS_TEST_TMPDIR/root rc=0
+	mkdir -p "$root/kit" "$root/proc" "$root/out"
+	mount --bind "$KIT" "$root/kit"
+	MOUNTED=$root/kit
+	mount -o remount,ro,bind "$root/kit"
+	mount -t proc proc "$root/proc"
+	MOUNTED="$root/proc $MOUNTED"
+	# No /bin/sh in the root: the kit's own shell runs the launcher.
+	chroot "$root" /kit/bin/sh /kit/irkit live-response k1 /out \
+	    >pkg.out 2>stderr || rc=$?
+	case $rc in 0 | 1 | 3) ;; *) cat stderr >&2; fail "exit $rc" ;; esac
+	assert_eq "$(tail -n 1 pkg.out)" /out/k1.tar.gz "package path"
+	# The package verifies outside the chroot with the kit's ir-verify,
+	# and holds the records of each step.
+	"$KIT/bin/ir-verify" "$root/out/k1.tar.gz" >verify.out 2>&1 ||
+	    { cat verify.out >&2; fail "ir-verify failed"; }
+	tar -tzf "$root/out/k1.tar.gz" >members
+	grep -q '/data/ir-live-[0-9TZ-]*\.jsonl$' members || fail "no ir-live records"
+	grep -q '/data/ir-collect-' members || fail "no ir-collect records"
+	grep -q '/data/custody.jsonl$' members || fail "no custody log"
+	# Written only under /out: the case, its package, nothing else.
+	assert_eq "$(ls -A "$root" | tr '\n' ' ')" "kit out proc " "root"
+	assert_eq "$(ls -A "$root/out" | tr '\n' ' ')" "k1 k1.tar.gz " "out"
 }

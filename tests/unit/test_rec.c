@@ -121,6 +121,34 @@ test_jsonl_bytes_are_lossless(void **state)
 	free(s);
 }
 
+/* A command line as a JSON list: every argument back, bytes kept safe. */
+static void
+test_json_strv(void **state)
+{
+	char a0[] = "ir-walk", a1[] = "--case", a2[] = "a \"b\"\n", a3[] = "\xff";
+	char *argv[] = { a0, a1, a2, a3, NULL };
+	struct ir_buf b = IR_BUF_INIT(IR_BUF_NOLIMIT);
+	json_t *o;
+	char *s;
+
+	(void)state;
+	assert_int_equal(ir_json_strv(&b, argv, 4, NULL), IR_OK);
+	assert_non_null(s = ir_buf_detach(&b, NULL));
+	assert_non_null(o = json_loads(s, 0, NULL));
+	assert_true(json_is_array(o));
+	assert_int_equal(json_array_size(o), 4);
+	assert_string_equal(json_string_value(json_array_get(o, 2)),
+	    "a \"b\"\n");
+	assert_string_equal(json_string_value(json_array_get(o, 3)),
+	    "\xef\xbf\xbd");
+	json_decref(o);
+	free(s);
+	assert_int_equal(ir_json_strv(&b, argv, 0, NULL), IR_OK);
+	assert_non_null(s = ir_buf_detach(&b, NULL));
+	assert_string_equal(s, "[]");
+	free(s);
+}
+
 static void
 test_utf8_validation(void **state)
 {
@@ -344,6 +372,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonl_types_parse_back),
 		cmocka_unit_test(test_jsonl_bytes_are_lossless),
+		cmocka_unit_test(test_json_strv),
 		cmocka_unit_test(test_utf8_validation),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_body),
