@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "ir/age.h"
 #include "ir/bagit.h"
 #include "ir/buf.h"
 #include "ir/case.h"
@@ -98,6 +99,12 @@ static int
 gz_write(void *arg, const void *buf, size_t n, struct ir_err *e)
 {
 	return ir_pgzip_write(arg, buf, n, e);
+}
+
+static int
+age_write(void *arg, const void *buf, size_t n, struct ir_err *e)
+{
+	return ir_age_enc_write(arg, buf, n, e);
 }
 
 /* The case id as a directory name: [A-Za-z0-9._+@-], else '_'. */
@@ -685,6 +692,7 @@ ir_pack_write(const char *casedir, int outfd, const struct ir_pack_opts *o,
 	struct stat ost;
 	struct ir_buf rel = IR_BUF_INIT(IR_BUF_NOLIMIT);
 	struct ir_digest d;
+	struct ir_age_enc *age = NULL;
 	int casefd = -1, rc;
 	size_t i;
 
@@ -698,9 +706,9 @@ ir_pack_write(const char *casedir, int outfd, const struct ir_pack_opts *o,
 	ir_buf_init(&p.manifest, IR_BUF_NOLIMIT);
 	ir_buf_init(&p.links, IR_BUF_NOLIMIT);
 	ir_buf_init(&p.name, IR_BUF_NOLIMIT);
-	if (o->nrecip > 0 || o->passphrase != NULL)
-		return ir_err_set(e, IR_EUNSUPP, 0, "encryption is not "
-		    "available in this build");
+	if (o->nrecip > 0 && o->passphrase != NULL)
+		return ir_err_set(e, IR_EINVAL, 0, "a passphrase excludes "
+		    "recipients");
 	if (fstat(outfd, &ost) == 0 && S_ISREG(ost.st_mode)) {
 		p.outreg = 1;
 		p.outdev = ost.st_dev;
@@ -720,15 +728,24 @@ ir_pack_write(const char *casedir, int outfd, const struct ir_pack_opts *o,
 	if ((rc = ir_hash_new(&p.h, IR_HASH_BIT(IR_HASH_SHA256), 0, e)) !=
 	    IR_OK ||
 	    (rc = ir_hash_new(&s.h, IR_HASH_BIT(IR_HASH_SHA256), 0, e)) !=
-	    IR_OK ||
-	    (rc = ir_pgzip_new(&p.gz, o->level > 0 ? o->level : 6,
-	    o->nthreads, sink_write, &s, e)) != IR_OK ||
+	    IR_OK)
+		goto out;
+	/* tar -> gzip on every core -> [age] -> the descriptor. */
+	if ((o->nrecip > 0 || o->passphrase != NULL) &&
+	    (rc = ir_age_enc_new(&age, o->recipients, o->nrecip,
+	    o->passphrase, sink_write, &s, e)) != IR_OK)
+		goto out;
+	info->encrypted = age != NULL;
+	if ((rc = ir_pgzip_new(&p.gz, o->level > 0 ? o->level : 6,
+	    o->nthreads, age != NULL ? age_write : sink_write,
+	    age != NULL ? (void *)age : (void *)&s, e)) != IR_OK ||
 	    (rc = ir_tar_new(&p.tar, gz_write, p.gz, e)) != IR_OK)
 		goto out;
 	if ((rc = start(&p, casefd, e)) != IR_OK ||
 	    (rc = pack_dir(&p, casefd, &rel, 0, e)) != IR_OK ||
 	    (rc = seal(&p, e)) != IR_OK ||
 	    (rc = ir_pgzip_finish(p.gz, e)) != IR_OK ||
+	    (age != NULL && (rc = ir_age_enc_finish(age, e)) != IR_OK) ||
 	    (rc = ir_hash_final(s.h, &d, e)) != IR_OK)
 		goto out;
 	ir_digest_hex(&d, IR_HASH_SHA256, info->sha256);
@@ -739,6 +756,7 @@ out:
 		(void)close(casefd);
 	ir_tar_free(p.tar);
 	ir_pgzip_free(p.gz);
+	ir_age_enc_free(age);
 	ir_hash_free(p.h);
 	ir_hash_free(s.h);
 	free(p.buf);

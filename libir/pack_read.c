@@ -16,6 +16,7 @@
 #include <archive_entry.h>
 #include <jansson.h>
 
+#include "ir/age.h"
 #include "ir/bagit.h"
 #include "ir/buf.h"
 #include "ir/case.h"
@@ -72,6 +73,7 @@ struct ver {
 	/* the source, with the first bytes peeked at */
 	unsigned char	 peek[32];
 	size_t		 peeklen, peekoff;
+	struct ir_age_dec *age;		/* decrypting, when encrypted */
 	struct ir_err	 rerr;
 	int		 read_failed, intr;
 	/* the top directory */
@@ -337,10 +339,11 @@ lines_end(struct ver *v, struct lines *l, struct ir_err *e)
 	return rc;
 }
 
-/* The source: the caller's reader, the first bytes peeked at. */
+/* The package's bytes: the caller's reader, the first bytes peeked at. */
 static ssize_t
-src_read(struct ver *v, void *buf, size_t n)
+raw_read(void *arg, void *buf, size_t n, struct ir_err *e)
 {
+	struct ver *v = arg;
 	size_t k;
 
 	if (v->peekoff < v->peeklen) {
@@ -350,7 +353,16 @@ src_read(struct ver *v, void *buf, size_t n)
 		v->peekoff += k;
 		return (ssize_t)k;
 	}
-	return v->o->read(v->o->read_arg, buf, n, &v->rerr);
+	return v->o->read(v->o->read_arg, buf, n, e);
+}
+
+/* What libarchive reads: the package, decrypted when it is encrypted. */
+static ssize_t
+src_read(struct ver *v, void *buf, size_t n)
+{
+	if (v->age != NULL)
+		return ir_age_dec_read(v->age, buf, n, &v->rerr);
+	return raw_read(v, buf, n, &v->rerr);
 }
 
 static la_ssize_t
@@ -365,7 +377,9 @@ rd_cb(struct archive *a, void *arg, const void **buf)
 		return -1;
 	}
 	if ((n = src_read(v, v->rbuf, RBUF)) < 0) {
-		v->read_failed = 1;
+		/* Damage to the encryption is damage to the package. */
+		if (v->age == NULL || v->rerr.code != IR_EFORMAT)
+			v->read_failed = 1;
 		archive_set_error(a, EIO, "%s", v->rerr.msg);
 		return -1;
 	}
@@ -933,9 +947,20 @@ ir_pack_verify(const struct ir_verify_opts *o, struct ir_verify_info *info,
 	if (v.peeklen == sizeof(AGE_MAGIC) - 1 &&
 	    memcmp(v.peek, AGE_MAGIC, v.peeklen) == 0) {
 		info->encrypted = 1;
-		rc = ir_err_set(e, IR_EUNSUPP, 0, "the package is encrypted "
-		    "(age) and this build cannot decrypt it");
-		goto out;
+		if (o->ids == NULL && o->passphrase == NULL) {
+			rc = ir_err_set(e, IR_EUNSUPP, 0, "the package is "
+			    "encrypted (age): give an identity or a passphrase");
+			goto out;
+		}
+		rc = ir_age_dec_new(&v.age, o->ids, o->passphrase, raw_read, &v,
+		    e);
+		if (rc == IR_EFORMAT) {
+			report(&v, IR_PACK_TRUNCATED, NULL, 0, "age header: %s",
+			    e != NULL ? e->msg : "malformed");
+			goto out;
+		}
+		if (rc != IR_OK)
+			goto out;
 	}
 	if ((a = archive_read_new()) == NULL) {
 		rc = ir_err_set(e, IR_ENOMEM, 0, "out of memory");
@@ -988,6 +1013,7 @@ ir_pack_verify(const struct ir_verify_opts *o, struct ir_verify_info *info,
 out:
 	if (a != NULL)
 		archive_read_free(a);
+	ir_age_dec_free(v.age);
 	ver_release(&v);
 	return rc;
 }

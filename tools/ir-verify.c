@@ -101,7 +101,9 @@ main(int argc, char *argv[])
 	struct ir_err e;
 	struct out o;
 	struct rd r;
-	const char *pkg, *seal = NULL, *passfile = NULL, *idfile = NULL;
+	const char *pkg, *seal = NULL, *passfile = NULL;
+	struct ir_buf idbuf = IR_BUF_INIT(1U << 20);
+	struct ir_age_ids *ids = NULL;
 	char *pass = NULL;
 	size_t n = 0;
 	int ch, rc, askpass = 0, status;
@@ -112,7 +114,10 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(0);
 		case 'i':
-			idfile = optarg;
+			/* Several files: their keys together. */
+			if (ir_read_file(AT_FDCWD, optarg, &idbuf, &e) != IR_OK ||
+			    ir_buf_addch(&idbuf, '\n', &e) != IR_OK)
+				tool_die(IR_EXIT_USAGE, "identity: %s", e.msg);
 			break;
 		case 'P':
 			askpass = 1;
@@ -141,9 +146,12 @@ main(int argc, char *argv[])
 	if (askpass && passfile != NULL)
 		tool_usage_error("--passphrase and --passphrase-file exclude "
 		    "each other");
-	if (idfile != NULL)
-		tool_usage_error("--identity: decryption is not available in "
-		    "this build");
+	if (idbuf.len > 0) {
+		if (ir_age_ids_parse(idbuf.buf, idbuf.len, &ids, &e) != IR_OK)
+			tool_die(IR_EXIT_USAGE, "identity: %s", e.msg);
+		explicit_bzero(idbuf.buf, idbuf.len);
+	}
+	ir_buf_release(&idbuf);
 	if (passfile != NULL && (pass = pack_read_passphrase_file(passfile)) ==
 	    NULL)
 		exit(IR_EXIT_USAGE);
@@ -165,19 +173,23 @@ main(int argc, char *argv[])
 	memset(&vo, 0, sizeof(vo));
 	vo.read = rd_fd;
 	vo.read_arg = &r;
+	vo.ids = ids;
 	vo.passphrase = pass;
 	vo.seal = seal;
 	vo.problem = on_problem;
 	vo.arg = &o;
 	vo.stop = &tool_stop;
 	rc = ir_pack_verify(&vo, &info, &e);
+	ir_age_ids_free(ids);
 	if (pass != NULL) {
 		explicit_bzero(pass, strlen(pass));
 		free(pass);
 	}
 	if (r.fd != STDIN_FILENO)
 		(void)close(r.fd);
-	if (rc == IR_EUNSUPP || (rc == IR_ENOENT && info.encrypted)) {
+	/* Encrypted, and no key given opens it: nothing was checked. */
+	if (rc == IR_EUNSUPP || (rc == IR_ENOENT && info.encrypted) ||
+	    (rc == IR_ELIMIT && info.encrypted && info.members == 0)) {
 		(void)ir_writer_close(o.w, NULL);
 		tool_die(IR_EXIT_USAGE, "%s: %s", pkg, e.msg);
 	}

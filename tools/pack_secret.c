@@ -14,17 +14,7 @@
 int
 pack_check_recipient(const char *s, struct ir_err *e)
 {
-	static const char bech32[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-	size_t i, n = strlen(s);
-
-	if (n != 62 || strncmp(s, "age1", 4) != 0)
-		return ir_err_set(e, IR_EINVAL, 0, "'%.80s' is not an age "
-		    "X25519 public key (age1... as age-keygen prints it)", s);
-	for (i = 4; i < n; i++)
-		if (strchr(bech32, s[i]) == NULL)
-			return ir_err_set(e, IR_EINVAL, 0, "'%.80s': not an age "
-			    "public key (bad character '%c')", s, s[i]);
-	return IR_OK;
+	return ir_age_recipient_check(s, e);
 }
 
 static char *

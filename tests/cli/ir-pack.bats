@@ -203,3 +203,48 @@ problems() {
 		assert_eq "$(jq -r 'select(.type == "package") | .verified' v.json)" false
 	done
 }
+
+@test "--recipient: the stock age decrypts it, tar reads it; ir-verify --identity verifies it" {
+	command -v age-keygen >/dev/null || skip "age is not installed"
+	mkcase case
+	age-keygen -o k1.txt 2>/dev/null
+	age-keygen -o k2.txt 2>/dev/null
+	pack 0 rec.json -r "$(age-keygen -y k1.txt)" -r "$(age-keygen -y k2.txt)" \
+	    case -o p.tar.gz.age
+	assert_eq "$(jq -r .encrypted rec.json)" true
+	assert_eq "$(head -c 21 p.tar.gz.age)" "age-encryption.org/v1"
+	sha256sum -c --quiet p.tar.gz.age.sha256
+	# Either key opens it with age itself.
+	age -d -i k1.txt p.tar.gz.age >clear.tar.gz
+	age -d -i k2.txt p.tar.gz.age | cmp - clear.tar.gz
+	gunzip -t clear.tar.gz
+	mkdir x
+	tar -xzf clear.tar.gz -C x
+	diff -r case x/c1/data
+	verify 0 v.json -i k2.txt p.tar.gz.age
+	assert_eq "$(jq -r 'select(.type == "package") | .encrypted' v.json)" true
+	assert_eq "$(jq -r 'select(.type == "package") | .seal' v.json)" "$(jq -r .seal rec.json)"
+	verify 0 /dev/null clear.tar.gz
+	# The same seal encrypted or not: it is the tag manifest's.
+	verify 0 /dev/null --seal "$(jq -r .seal rec.json)" clear.tar.gz
+}
+
+@test "--passphrase-file and IRKIT_PASSPHRASE: ir-verify opens it with the same passphrase only" {
+	mkcase case
+	printf 'correct horse battery staple\n' >pass
+	pack 0 rec.json --passphrase-file pass case -o p.age
+	assert_eq "$(jq -r .encrypted rec.json)" true
+	verify 0 /dev/null --passphrase-file pass p.age
+	IRKIT_PASSPHRASE='correct horse battery staple' verify 0 /dev/null --passphrase p.age
+	printf 'wrong\n' >bad
+	verify 2 /dev/null --passphrase-file bad p.age
+	# Never from the command line: no option takes it.
+	pack 2 /dev/null --passphrase-file pass -r age1qqqq case -o q.age
+}
+
+@test "a bad recipient: exit 2 before anything is written" {
+	mkcase case
+	pack 2 /dev/null -r age1notakey case -o p.age
+	pack 2 /dev/null -r "$(printf 'x%.0s' {1..62})" case -o p.age
+	[ ! -e p.age ] || fail "written"
+}

@@ -241,3 +241,35 @@ PY
 	verify 2 /dev/null --seal 1234 a
 	assert_stderr "64 hex digits"
 }
+
+@test "age: a package encrypted by the stock age verifies with --identity; a wrong or no key: exit 2" {
+	command -v age-keygen >/dev/null || skip "age is not installed"
+	mkpkg
+	age-keygen -o key.txt 2>/dev/null
+	age-keygen -o other.txt 2>/dev/null
+	age -r "$(age-keygen -y key.txt)" -o p.tar.gz.age p.tar.gz
+	verify 0 v.json --identity key.txt p.tar.gz.age
+	assert_eq "$(jq -r 'select(.type == "package") | .encrypted' v.json)" true
+	assert_eq "$(jq -r 'select(.type == "package") | .seal' v.json)" "$(jq -r .seal rec.json)"
+	# Several identity files: any one opens it.
+	verify 0 /dev/null -i other.txt -i key.txt p.tar.gz.age
+	verify 2 /dev/null -i other.txt p.tar.gz.age
+	verify 2 /dev/null p.tar.gz.age
+	assert_stderr "encrypted"
+	# Armored (PEM) age is not a package ir-pack makes; binary only.
+	verify 2 /dev/null -i /dev/null p.tar.gz.age
+}
+
+@test "age: a byte flipped or the end cut in the encrypted package: not verified, exit 3" {
+	command -v age-keygen >/dev/null || skip "age is not installed"
+	mkpkg
+	age-keygen -o key.txt 2>/dev/null
+	age -r "$(age-keygen -y key.txt)" -o e.age p.tar.gz
+	cp e.age flipped.age
+	flip flipped.age
+	verify 3 v.json -i key.txt flipped.age
+	problems v.json | grep -q '^truncated'
+	head -c $(($(stat -c %s e.age) - 20)) e.age >cut.age
+	verify 3 v2.json -i key.txt cut.age
+	problems v2.json | grep -q '^truncated'
+}

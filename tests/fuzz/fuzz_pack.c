@@ -15,6 +15,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/* A throw-away key for the fuzzer's seeds; it protects nothing. */
+static const char identity[] =
+    "AGE-SECRET-KEY-17A0X0D5UY5VQHE3FP4RDKH2UQSFGUYCJ3RUZ0M8HM8825DV9CH5S7UN5Y4\n";
+static struct ir_age_ids *ids;
+
 struct src {
 	const uint8_t	*p;
 	size_t		 n, off, piece;
@@ -70,9 +75,10 @@ run(const uint8_t *data, size_t size, size_t piece,
 	o.problem = on_problem;
 	o.arg = s;
 	o.max_entries = 4096;
+	o.ids = ids;
 	rc = ir_pack_verify(&o, vi, &e);
 	if (rc != IR_OK && rc != IR_EFORMAT && rc != IR_ELIMIT &&
-	    rc != IR_EUNSUPP)
+	    rc != IR_EUNSUPP && !(vi->encrypted && rc == IR_ENOENT))
 		abort();
 	if (vi->problems != s->n)
 		abort();
@@ -89,8 +95,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ir_verify_info a, b;
 	struct seen sa, sb;
+	struct ir_err e;
 	int ra, rb;
 
+	if (ids == NULL &&
+	    ir_age_ids_parse(identity, sizeof(identity) - 1, &ids, &e) != IR_OK)
+		abort();
 	ra = run(data, size, (size_t)-1, &a, &sa);
 	rb = run(data, size, 1000 + (size > 0 ? data[0] : 0), &b, &sb);
 	if (ra != rb || a.problems != b.problems || a.members != b.members ||
