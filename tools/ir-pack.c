@@ -87,8 +87,9 @@ publish(const char *tmp, const char *path)
 	return 0;
 }
 
+/* PKG.sha256, before PKG is named: a package never goes without it. */
 static int
-write_sum(const char *path, const char *sha)
+write_sum(const char *path, const char *sha, struct ir_err *e)
 {
 	char sum[PATH_MAX + 8], base[PATH_MAX];
 	FILE *fp;
@@ -98,15 +99,22 @@ write_sum(const char *path, const char *sha)
 	(void)snprintf(base, sizeof(base), "%s", path);
 	fd = open(sum, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		tool_warnx("cannot create '%s': %s", sum, strerror(errno));
-		return -1;
+		if (fd >= 0)
+			(void)close(fd);
+		return ir_err_set(e, IR_EIO, errno, "cannot create '%s'", sum);
 	}
 	(void)fprintf(fp, "%s  %s\n", sha, basename(base));
-	if (fflush(fp) != 0 || fsync(fd) != 0 || fclose(fp) != 0) {
-		tool_warnx("cannot write '%s': %s", sum, strerror(errno));
-		return -1;
+	if (fflush(fp) != 0 || fsync(fd) != 0) {
+		(void)ir_err_set(e, IR_EIO, errno, "cannot write '%s'", sum);
+		(void)fclose(fp);
+		(void)unlink(sum);
+		return IR_EIO;
 	}
-	return 0;
+	if (fclose(fp) != 0) {
+		(void)unlink(sum);
+		return ir_err_set(e, IR_EIO, errno, "cannot write '%s'", sum);
+	}
+	return IR_OK;
 }
 
 static void
@@ -247,9 +255,13 @@ main(int argc, char *argv[])
 		rc = ir_err_set(&e, IR_EIO, errno, "cannot write '%s'", out);
 	if (tmp[0] != '\0' && close(fd) != 0 && rc == IR_OK)
 		rc = ir_err_set(&e, IR_EIO, errno, "cannot write '%s'", out);
-	if (rc == IR_OK && tmp[0] != '\0' && publish(tmp, out) != 0)
+	if (rc == IR_OK && tmp[0] != '\0')
+		rc = write_sum(out, info.sha256, &e);
+	if (rc == IR_OK && tmp[0] != '\0' && publish(tmp, out) != 0) {
 		rc = ir_err_set(&e, IR_EIO, errno, "cannot name the package "
 		    "'%s'", out);
+		(void)unlink(sum);
+	}
 	if (pass != NULL) {
 		explicit_bzero(pass, strlen(pass));
 		free(pass);
@@ -267,8 +279,6 @@ main(int argc, char *argv[])
 	}
 	status = IR_EXIT_OK;
 	if (tmp[0] != '\0') {
-		if (write_sum(out, info.sha256) != 0)
-			status = IR_EXIT_INCOMPLETE;
 		record(stdout, out, &info);
 		if (fclose(stdout) != 0) {
 			tool_warnx("stdout: %s", strerror(errno));
