@@ -248,3 +248,19 @@ problems() {
 	pack 2 /dev/null -r "$(printf 'x%.0s' {1..62})" case -o p.age
 	[ ! -e p.age ] || fail "written"
 }
+
+@test "passphrase interop with the stock age both ways (age reads it from a terminal: script(1) gives one)" {
+	command -v age >/dev/null || skip "age is not installed"
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	mkcase case
+	printf 'correct horse battery staple\n' >pass
+	pack 0 /dev/null --passphrase-file pass case -o p.age
+	(sleep 1; cat pass) | timeout 120 script -qec "age -d -o clear.tar.gz p.age" /dev/null >/dev/null
+	gunzip -t clear.tar.gz
+	verify 0 /dev/null clear.tar.gz
+	(sleep 1; cat pass; sleep 1; cat pass) |
+	    timeout 120 script -qec "age -p -o theirs.age clear.tar.gz" /dev/null >/dev/null
+	[ -s theirs.age ] || fail "age -p wrote nothing"
+	verify 0 v.json --passphrase-file pass theirs.age
+	assert_eq "$(jq -r 'select(.type == "package") | .encrypted' v.json)" true
+}
