@@ -3,7 +3,7 @@
  * in a tar.gz with SHA-256 manifests): every member against the manifest,
  * the manifests against the tag manifest, the custody chain against
  * bag-info.txt and the outputs it logged; unsafe member names and types.
- * One JSON record per problem, then one for the package.
+ * One JSON record per finding, then one for the package.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +36,7 @@ usage(int status)
 "              [--seal sha256] package\n"
 "Check an evidence package made by ir-pack: every member against the\n"
 "BagIt manifests, the manifests against the tag manifest, the custody\n"
-"chain; unsafe names, links and types.  One JSON record per problem,\n"
+"chain; unsafe names, links and types.  One JSON record per finding,\n"
 "then one for the package.  package may be - for stdin.\n"
 "  -i, --identity FILE      decrypt with the age identity in FILE\n"
 "      --passphrase         decrypt with $IRKIT_PASSPHRASE or one asked on\n"
@@ -44,8 +44,10 @@ usage(int status)
 "      --passphrase-file F  decrypt with the passphrase in F (first line)\n"
 "      --seal SHA256        the seal ir-pack printed: the tag manifest must\n"
 "                           have this SHA-256\n"
-"Exit: 0 verified, 1 problems found, 2 usage (or encrypted, no key),\n"
-"3 the package is unreadable or cut short (problems found are reported).\n",
+"Exit: 0 verified, 1 findings (altered, missing ...), 2 usage (or\n"
+"encrypted, no key that opens it), "
+"3 the package is unreadable or cut short\n"
+"(the findings until then are reported).\n",
 	    tool_progname());
 	exit(status);
 }
@@ -70,22 +72,31 @@ struct out {
 	struct ir_writer *w;
 	const char	*pkg;
 	int		 failed;
+	uint64_t	 findings;
 };
 
+/*
+ * What the package is found to be (altered, missing ...) is a "finding"
+ * record, as irkit(7) has them: exit 1.  A package that cannot be read to
+ * its end is a "problem" record: exit 3.
+ */
 static void
 on_problem(void *arg, const struct ir_pack_problem *p)
 {
 	struct out *o = arg;
-	struct ir_field f[5];
+	struct ir_field f[6];
 	struct ir_err e;
+	int finding = p->kind != IR_PACK_TRUNCATED;
 	size_t n = 0;
 
-	f[n++] = IR_FSTR("type", "problem");
-	f[n++] = IR_FSTR("package", o->pkg);
-	f[n++] = IR_FSTR("kind", ir_pack_kind_name(p->kind));
+	f[n++] = IR_FSTR("type", finding ? "finding" : "problem");
+	f[n++] = IR_FSTR("source", o->pkg);
+	f[n++] = IR_FSTR("reason", ir_pack_kind_name(p->kind));
 	if (p->path != NULL)
 		f[n++] = IR_FBYTES("path", p->path, p->pathlen);
-	f[n++] = IR_FSTR("detail", p->detail);
+	f[n++] = IR_FSTR(finding ? "detail" : "error", p->detail);
+	if (finding)
+		o->findings++;
 	if (!o->failed && ir_writer_record(o->w, f, n, &e) != IR_OK) {
 		tool_warnx("%s", e.msg);
 		o->failed = 1;
@@ -193,7 +204,7 @@ main(int argc, char *argv[])
 		(void)ir_writer_close(o.w, NULL);
 		tool_die(IR_EXIT_USAGE, "%s: %s", pkg, e.msg);
 	}
-	status = info.problems > 0 ? IR_EXIT_FOUND : IR_EXIT_OK;
+	status = o.findings > 0 ? IR_EXIT_FOUND : IR_EXIT_OK;
 	if (rc != IR_OK) {
 		tool_warnx("%s: %s", pkg, e.msg);
 		status = IR_EXIT_INCOMPLETE;
@@ -208,7 +219,7 @@ main(int argc, char *argv[])
 	f[n++] = IR_FU64("payload_bytes", info.payload_bytes);
 	f[n++] = IR_FU64("custody_entries", info.custody_entries);
 	f[n++] = IR_FBOOL("encrypted", info.encrypted);
-	f[n++] = IR_FU64("problems", info.problems);
+	f[n++] = IR_FU64("findings", o.findings);
 	f[n++] = IR_FBOOL("complete", rc == IR_OK);
 	f[n++] = IR_FBOOL("verified", rc == IR_OK && info.problems == 0);
 	if (ir_writer_record(o.w, f, n, &e) != IR_OK ||
@@ -225,9 +236,9 @@ main(int argc, char *argv[])
 		    (unsigned long long)info.custody_entries, info.case_id,
 		    info.seal);
 	else
-		(void)fprintf(stderr, "%s: %s: NOT verified: %llu problem%s%s\n",
-		    tool_progname(), pkg, (unsigned long long)info.problems,
-		    info.problems == 1 ? "" : "s", rc != IR_OK ?
+		(void)fprintf(stderr, "%s: %s: NOT verified: %llu finding%s%s\n",
+		    tool_progname(), pkg, (unsigned long long)o.findings,
+		    o.findings == 1 ? "" : "s", rc != IR_OK ?
 		    ", package not read to its end" : "");
 	return status;
 }

@@ -31,10 +31,10 @@ mkcase() {
 	walk 0 /dev/null --case "$1" --case-id "${2:-c1}" -c sha256 tree
 }
 
-# The problems ir-verify reported, "kind path" per line, sorted.
+# The findings and problems ir-verify reported, "reason path" per line.
 problems() {
-	jq -r 'select(.type == "problem") | .kind + " " + (.path // "-")' "$1" |
-	    sort
+	jq -r 'select(.type == "finding" or .type == "problem") |
+	    .reason + " " + (.path // "-")' "$1" | sort
 }
 
 @test "round trip: ir-walk's case sealed, gunzip -t, tar -x gives it back byte for byte, ir-verify passes" {

@@ -36,10 +36,10 @@ repack() {
 	tar -C x -cf - c1 | gzip -6 >"$1"
 }
 
-# The problems reported, "kind path" per line, sorted.
+# The findings and problems reported, "reason path" per line, sorted.
 problems() {
-	jq -r 'select(.type == "problem") | .kind + " " + (.path // "-")' "$1" |
-	    sort
+	jq -r 'select(.type == "finding" or .type == "problem") |
+	    .reason + " " + (.path // "-")' "$1" | sort
 }
 
 # flip FILE: change one byte in the middle of FILE.
@@ -67,7 +67,10 @@ flip() {
 	repack t.tar.gz
 	verify 1 v.json t.tar.gz
 	assert_eq "$(problems v.json)" "altered c1/data/note.txt"
-	assert_stderr "NOT verified: 1 problem"
+	assert_eq "$(jq -r 'select(.type == "finding") | .source' v.json)" t.tar.gz
+	jq -r 'select(.type == "finding") | .detail' v.json |
+	    grep -Eq 'listed as [0-9a-f]{64}$' || fail "detail: $(cat v.json)"
+	assert_stderr "NOT verified: 1 finding"
 }
 
 @test "a byte flipped in a logged output: altered, and the custody chain disagrees" {
@@ -115,7 +118,7 @@ flip() {
 	verify 1 v.json t.tar.gz
 	problems v.json | grep -qx 'altered c1/data/custody.jsonl'
 	problems v.json | grep -qx 'custody c1/bag-info.txt'
-	jq -r 'select(.kind == "custody") | .detail' v.json | grep -q 'Custody-Entries 1, the chain has 0'
+	jq -r 'select(.reason == "custody") | .detail' v.json | grep -q 'Custody-Entries 1, the chain has 0'
 }
 
 @test "a member removed, one added, one twice: missing, extra, duplicate" {
@@ -202,6 +205,12 @@ PY
 	head -c $(($(stat -c %s p.tar.gz) / 2)) p.tar.gz >cut.tar.gz
 	verify 3 v.json cut.tar.gz
 	problems v.json | grep -q '^truncated'
+	# As irkit(7) has it: what could not be read is a "problem" with an
+	# "error", exit 3; what the package is found to be, a "finding".
+	assert_eq "$(jq -r 'select(.type == "problem") | .reason + " " + .source' v.json)" \
+	    "truncated cut.tar.gz"
+	[ -n "$(jq -r 'select(.type == "problem") | .error' v.json)" ] ||
+	    fail "no error: $(cat v.json)"
 	assert_stderr "package not read to its end"
 	cp p.tar.gz bad.tar.gz
 	flip bad.tar.gz
@@ -231,8 +240,8 @@ PY
 	problems v.json | grep -qx 'missing c1/data/case.json'
 	problems v.json | grep -qx 'extra c1/data/new.txt'
 	problems v.json | grep -qx 'custody c1/data/case.json'
-	assert_eq "$(jq -r 'select(.type == "package") | .problems' v.json)" \
-	    "$(jq -c 'select(.type == "problem")' v.json | wc -l)"
+	assert_eq "$(jq -r 'select(.type == "package") | .findings' v.json)" \
+	    "$(jq -c 'select(.type == "finding")' v.json | wc -l)"
 }
 
 @test "usage: no package, two packages, a bad --seal: exit 2" {
