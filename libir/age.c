@@ -380,8 +380,13 @@ ir_age_ids_parse(const char *buf, size_t n, struct ir_age_ids **idsp,
 		if (len > 0 && p[0] != '#') {
 			if (ids->n == cap) {
 				cap = cap ? cap * 2 : 4;
-				if (cap > 1 << 20 ||
-				    (nv = calloc(cap, sizeof(*nv))) == NULL) {
+				if (cap > 1 << 16) {
+					rc = ir_err_set(e, IR_ELIMIT, 0, "age "
+					    "identities: more than %d keys",
+					    1 << 16);
+					goto fail;
+				}
+				if ((nv = calloc(cap, sizeof(*nv))) == NULL) {
 					rc = ir_err_set(e, IR_ENOMEM, 0,
 					    "out of memory");
 					goto fail;
