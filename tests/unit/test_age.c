@@ -392,6 +392,28 @@ test_keys(void **state)
 		assert_non_null(strstr(e.msg, "31 bytes"));
 	}
 
+	/* Low-order points (0, 1, and one of order 8) are refused. */
+	{
+		static const unsigned char lo[3][32] = { { 0 }, { 1 },
+		    { 0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16,
+		    0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d,
+		    0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f,
+		    0x49, 0xb8, 0x00 } };
+		struct ir_age_enc *enc;
+		const char *r1[1] = { text };
+
+		for (i = 0; i < 3; i++) {
+			assert_int_equal(ir__age_bech32_encode(text,
+			    sizeof(text), "age", lo[i], 32, 0), 0);
+			assert_int_equal(ir_age_recipient_check(text, &e),
+			    IR_EINVAL);
+			assert_non_null(strstr(e.msg, "low-order"));
+			assert_int_equal(ir_age_enc_new(&enc, r1, 1, NULL,
+			    sink_write, NULL, &e), IR_EINVAL);
+			assert_null(enc);
+		}
+	}
+
 	/* age-keygen -y derives the same public key from our secret key. */
 	if (have_age()) {
 		char dir[4096];
