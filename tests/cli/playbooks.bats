@@ -138,7 +138,7 @@ plant_tree() {
 	assert_eq "$(custody_tools bag)" \
 	    "ir-live ir-scan ir-collect ir-scan ir-walk " "custody"
 	# ir-live saw this very shell; ir-walk hashed /usr/bin/env as sha256sum does.
-	jq -e --argjson p $$ 'select(.type == "process" and .pid == $p)' \
+	jq -e -s --argjson p $$ 'any(.[]; .type == "process" and .pid == $p)' \
 	    bag/data/ir-live-*.jsonl >/dev/null || fail "no process record of $$"
 	assert_eq "$(jq -r 'select(.path == "/usr/bin/env") | .sha256' bag/data/ir-walk-*.jsonl)" \
 	    "$(sha256sum /usr/bin/env | cut -d' ' -f1)" "sha256 of /usr/bin/env"
