@@ -628,11 +628,21 @@ image_end(struct ir_fs *fs, const struct ir_fs_part *p, struct ir_writer *w,
 	return s->failed ? -1 : bits;
 }
 
-/* A process that could not be read: a problem record, in order. */
+/*
+ * A process that could not be read: a problem record, in order; unless it
+ * was ending (gone or a zombie, its memory released): no memory was missed.
+ */
 static int
 proc_problem(struct scan *s, pid_t pid, const char *msg)
 {
-	struct job *j = job_new(NULL);
+	struct ir_pstat st;
+	struct ir_err e;
+	struct job *j;
+
+	if (ir_pstat_read(pid, &st, &e) != IR_OK ? e.code == IR_ENOENT :
+	    st.state == 'Z' || st.state == 'X')
+		return 0;
+	j = job_new(NULL);
 
 	j->noscan = 1;
 	(void)snprintf(j->label, sizeof(j->label), "pid %ld", (long)pid);

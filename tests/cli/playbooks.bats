@@ -20,13 +20,15 @@ setup() {
 
 # playbook STATUS NAME ARGS...: run playbooks/NAME.sh with the tools under
 # test; stdout (the package path) in ./pkg.out, stderr in ./stderr.
+# STATUS may list several ("1 3": a scan of every process may meet one it
+# cannot read, which is said and makes the result incomplete).
 playbook() {
 	local want=$1 name=$2 rc=0
 	shift 2
 	IRKIT_BIN=$IRKIT_BIN sh "$PB/$name.sh" "$@" >pkg.out \
 	    2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
 	check_sanitizer "$BATS_TEST_TMPDIR/stderr"
-	if [ "$rc" -ne "$want" ]; then
+	if [[ " $want " != *" $rc "* ]]; then
 		sed 's/^/stderr: /' "$BATS_TEST_TMPDIR/stderr" >&2
 		fail "$name.sh $*: exit $rc, want $want"
 	fi
@@ -73,7 +75,7 @@ plant_tree() {
 	assert_eq "$(jq -r .examiner bag/data/case.json)" "Jane Doe" "examiner"
 	assert_eq "$(jq -r .case_id bag/data/case.json)" sweep1 "case id"
 	assert_eq "$(cat bag/data/ir-scan-*.jsonl | jq -r 'select(.type == "match") |
-	    [.rule, (.path | sub(".*/tree/"; ""))] | @tsv' | sort)" \
+	    [.rule, (.path | sub("^(.*/)?tree/"; ""))] | @tsv' | sort)" \
 	    "$(printf 'irkit_eicar\teicar.com\nirkit_reverse_shell_oneliner\tsub/rs.sh')"
 	# The case directory is kept next to the package, byte for byte.
 	diff -r out/sweep1 bag/data
@@ -88,7 +90,7 @@ plant_tree() {
 	age-keygen -o key.txt 2>/dev/null
 	local pub
 	pub=$(age-keygen -y key.txt)
-	playbook 1 yara-sweep -R "$pub" --processes sweep2 out tree
+	playbook "1 3" yara-sweep -R "$pub" --processes sweep2 out tree
 	[ -f out/sweep2.tar.gz.age ] || fail "no out/sweep2.tar.gz.age"
 	[ ! -e out/sweep2.tar.gz ] || fail "a clear package was left"
 	age -d -i key.txt out/sweep2.tar.gz.age >clear.tar.gz
@@ -108,8 +110,8 @@ plant_tree() {
 	unpack "$pkg" bag
 	assert_eq "$(custody_tools bag)" "ir-walk ir-timeline ir-scan " "custody"
 	# gone.txt, deleted on both partitions, extracted as icat does.
-	icat -o 2048 disk.img "$(jq -r 'select(.type == "match" and .part == 0) |
-	    .inode' bag/data/ir-scan-*.jsonl)" >theirs
+	icat -o 2048 disk.img "$(jq -r 'select(.type == "match" and .part == 0 and
+	    .inode != null) | .inode' bag/data/ir-scan-*.jsonl)" >theirs
 	cmp theirs bag/data/hits/p0/gone.txt
 	[ -s bag/data/hits/index.jsonl ]
 	[ "$(jq -s length bag/data/hits/index.jsonl)" -eq 2 ]
