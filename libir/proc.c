@@ -254,6 +254,10 @@ ir_pstat_parse(const char *buf, size_t n, struct ir_pstat *st,
 			if (dec_i64(t, tl, &st->tty) != 0)
 				goto bad;
 			break;
+		case 9:
+			if (dec_u64(t, tl, &st->flags) != 0)
+				goto bad;
+			break;
 		case 20:
 			if (dec_i64(t, tl, &st->num_threads) != 0)
 				goto bad;
