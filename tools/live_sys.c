@@ -1,0 +1,620 @@
+/*
+ * live_sys: the system's state around the processes: mounts (mountinfo),
+ * kernel modules (/proc/modules against /sys/module), interfaces, routes,
+ * neighbours, DNS configuration, sessions and logins (utmp, wtmp, btmp,
+ * rotated and gzipped ones too), and /etc/ld.so.preload.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "live.h"
+#include "tool.h"
+
+#define CONF_MAX	((size_t)16 << 20)
+
+/* ---- mounts ---- */
+
+void
+live_mounts(struct live *l)
+{
+	struct ir_mount *m = NULL;
+	struct ir_field f[16];
+	struct ir_buf b = IR_BUF_INIT(CONF_MAX);
+	struct ir_err e;
+	char dev[32];
+	size_t n, i, k;
+
+	if (live_readat(l->proc_fd, "self/mountinfo", &b, (size_t)64 << 20,
+	    &e) != IR_OK || ir_mountinfo_parse(b.buf, b.len, &m, &n, &e) !=
+	    IR_OK) {
+		live_problem(l, "mounts", "/proc/self/mountinfo", e.msg);
+		ir_buf_release(&b);
+		return;
+	}
+	ir_buf_release(&b);
+	for (i = 0; i < n && !l->failed; i++) {
+		(void)snprintf(dev, sizeof(dev), "%u:%u", m[i].major,
+		    m[i].minor);
+		k = 0;
+		f[k++] = IR_FSTR("type", "mount");
+		f[k++] = IR_FU64("mount_id", m[i].id);
+		f[k++] = IR_FU64("parent_id", m[i].parent);
+		f[k++] = IR_FSTR("dev", dev);
+		f[k++] = IR_FSTR("path", m[i].point);
+		f[k++] = IR_FSTR("fs_root", m[i].root);
+		f[k++] = IR_FSTR("fstype", m[i].fstype);
+		f[k++] = IR_FSTR("source", m[i].source);
+		f[k++] = IR_FSTR("options", m[i].opts);
+		f[k++] = IR_FSTR("super_options", m[i].super);
+		if (m[i].optional[0] != '\0')
+			f[k++] = IR_FSTR("propagation", m[i].optional);
+		(void)live_emit(l, f, k);
+	}
+	live_find_covers(l, m, n);
+	ir_mounts_free(m, n);
+}
+
+/* ---- modules ---- */
+
+static int
+strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+live_modules(struct live *l)
+{
+	struct ir_module *m = NULL;
+	struct ir_field f[12], ev[4];
+	struct ir_buf b = IR_BUF_INIT(CONF_MAX);
+	struct ir_err e;
+	struct dirent *de;
+	char addr[24], path[512], detail[512];
+	char **sys = NULL, *key;
+	size_t n = 0, i, k, nsys = 0;
+	int have_sys = 0;
+	DIR *d;
+
+	if (live_readat(l->proc_fd, "modules", &b, CONF_MAX, &e) != IR_OK ||
+	    ir_modules_parse(b.buf, b.len, &m, &n, &e) != IR_OK) {
+		/* A kernel built without modules has no /proc/modules. */
+		if (e.code != IR_ENOENT)
+			live_problem(l, "modules", "/proc/modules", e.msg);
+		ir_buf_release(&b);
+		return;
+	}
+	ir_buf_release(&b);
+	/* Loadable modules in /sys/module have an initstate; built-ins not. */
+	if ((d = opendir("/sys/module")) == NULL)
+		live_problem(l, "modules", "/sys/module", strerror(errno));
+	else {
+		have_sys = 1;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			(void)snprintf(path, sizeof(path), "%s/initstate",
+			    de->d_name);
+			if (faccessat(dirfd(d), path, F_OK, 0) != 0)
+				continue;
+			if ((sys = reallocarray(sys, nsys + 1,
+			    sizeof(*sys))) == NULL ||
+			    (sys[nsys] = strdup(de->d_name)) == NULL)
+				tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+			nsys++;
+		}
+		(void)closedir(d);
+		qsort(sys, nsys, sizeof(*sys), strpcmp);
+	}
+	for (i = 0; i < n && !l->failed; i++) {
+		int in_sys;
+
+		key = m[i].name;
+		in_sys = bsearch(&key, sys, nsys, sizeof(*sys), strpcmp) !=
+		    NULL;
+		(void)snprintf(addr, sizeof(addr), "0x%" PRIx64, m[i].addr);
+		k = 0;
+		f[k++] = IR_FSTR("type", "module");
+		f[k++] = IR_FSTR("name", m[i].name);
+		f[k++] = IR_FU64("size", m[i].size);
+		f[k++] = IR_FI64("refcount", m[i].refcount);
+		f[k++] = IR_FSTR("deps", m[i].deps);
+		f[k++] = IR_FSTR("state", m[i].state);
+		f[k++] = IR_FSTR("addr", addr);
+		f[k++] = IR_FSTR("taint", m[i].taint);
+		f[k++] = IR_FBOOL("in_proc_modules", 1);
+		if (have_sys)
+			f[k++] = IR_FBOOL("in_sys_module", in_sys);
+		(void)live_emit(l, f, k);
+		if (have_sys && !in_sys) {
+			(void)snprintf(detail, sizeof(detail), "module %s is "
+			    "in /proc/modules but has no /sys/module entry "
+			    "(its kobject was removed)", m[i].name);
+			ev[0] = IR_FSTR("name", m[i].name);
+			ev[1] = IR_FSTR("seen_in", "/proc/modules");
+			live_finding(l, "hidden-module", detail, ev, 2);
+		}
+	}
+	for (k = 0; k < nsys && !l->failed; k++) {
+		for (i = 0; i < n; i++)
+			if (strcmp(m[i].name, sys[k]) == 0)
+				break;
+		if (i < n)
+			continue;
+		/* A module loading right now may be in one, not yet the other. */
+		(void)snprintf(detail, sizeof(detail), "module %s is in "
+		    "/sys/module but missing from /proc/modules (unlinked "
+		    "from the kernel's module list)", sys[k]);
+		f[0] = IR_FSTR("type", "module");
+		f[1] = IR_FSTR("name", sys[k]);
+		f[2] = IR_FBOOL("in_proc_modules", 0);
+		f[3] = IR_FBOOL("in_sys_module", 1);
+		(void)live_emit(l, f, 4);
+		ev[0] = IR_FSTR("name", sys[k]);
+		ev[1] = IR_FSTR("seen_in", "/sys/module");
+		live_finding(l, "hidden-module", detail, ev, 2);
+	}
+	for (k = 0; k < nsys; k++)
+		free(sys[k]);
+	free(sys);
+	ir_modules_free(m, n);
+}
+
+/* ---- interfaces, addresses, routes, neighbours ---- */
+
+static void
+sys_value(const char *ifn, const char *what, char *out, size_t outsz)
+{
+	char path[128];
+	struct ir_buf b = IR_BUF_INIT(4096);
+	struct ir_err e;
+	size_t n;
+
+	out[0] = '\0';
+	(void)snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifn, what);
+	if (live_readat(AT_FDCWD, path, &b, 4096, &e) == IR_OK) {
+		n = b.len;
+		while (n > 0 && (b.buf[n - 1] == '\n' || b.buf[n - 1] == ' '))
+			n--;
+		if (n >= outsz)
+			n = outsz - 1;
+		memcpy(out, b.buf, n);
+		out[n] = '\0';
+	}
+	ir_buf_release(&b);
+}
+
+/* The v4 addresses (getifaddrs: the kernel's netlink dump) of ifn. */
+static void
+addrs_json(const struct ifaddrs *ifa, const struct ir_inet6 *a6, size_t n6,
+    const char *ifn, struct ir_buf *b)
+{
+	struct ir_err e;
+	char s[INET6_ADDRSTRLEN + 8];
+	const struct ifaddrs *p;
+	unsigned plen;
+	size_t k;
+	int first = 1;
+
+	ir_buf_reset(b);
+	(void)ir_buf_addch(b, '[', &e);
+	for (p = ifa; p != NULL; p = p->ifa_next) {
+		const struct sockaddr_in *sin, *msk;
+
+		if (p->ifa_addr == NULL || p->ifa_addr->sa_family != AF_INET ||
+		    strcmp(p->ifa_name, ifn) != 0)
+			continue;
+		sin = (const struct sockaddr_in *)(const void *)p->ifa_addr;
+		msk = (const struct sockaddr_in *)(const void *)p->ifa_netmask;
+		plen = msk != NULL ? (unsigned)__builtin_popcount(
+		    msk->sin_addr.s_addr) : 32;
+		if (inet_ntop(AF_INET, &sin->sin_addr, s, sizeof(s)) == NULL)
+			continue;
+		(void)ir_buf_addf(b, &e, "%s\"%s/%u\"", first ? "" : ",", s,
+		    plen);
+		first = 0;
+	}
+	for (k = 0; k < n6; k++) {
+		if (strcmp(a6[k].ifname, ifn) != 0 ||
+		    inet_ntop(AF_INET6, a6[k].addr, s, sizeof(s)) == NULL)
+			continue;
+		(void)ir_buf_addf(b, &e, "%s\"%s/%u\"", first ? "" : ",", s,
+		    a6[k].prefix_len);
+		first = 0;
+	}
+	(void)ir_buf_addch(b, ']', &e);
+}
+
+static int
+read_proc_table(struct live *l, const char *path, struct ir_buf *b)
+{
+	struct ir_err e;
+	char where[80];
+
+	if (live_readat(l->proc_fd, path, b, CONF_MAX, &e) == IR_OK)
+		return 0;
+	if (e.code != IR_ENOENT) {
+		(void)snprintf(where, sizeof(where), "/proc/%s", path);
+		live_problem(l, "network", where, e.msg);
+	}
+	return -1;
+}
+
+static void
+interfaces(struct live *l)
+{
+	struct ir_buf b = IR_BUF_INIT(CONF_MAX), js = IR_BUF_INIT(CONF_MAX);
+	struct ir_inet6 *a6 = NULL;
+	struct ifaddrs *ifa = NULL;
+	struct ir_field f[16], ev[4];
+	struct dirent *de;
+	struct ir_err e;
+	char flags[32], idx[32], mtu[32], mac[64], oper[64], detail[256];
+	unsigned long fl;
+	size_t n6 = 0, k;
+	DIR *d;
+
+	if (read_proc_table(l, "net/if_inet6", &b) == 0 &&
+	    ir_inet6_parse(b.buf, b.len, &a6, &n6, &e) != IR_OK)
+		live_problem(l, "network", "/proc/net/if_inet6", e.msg);
+	if (getifaddrs(&ifa) != 0) {
+		live_problem(l, "network", "netlink", strerror(errno));
+		ifa = NULL;
+	}
+	if ((d = opendir("/sys/class/net")) == NULL) {
+		live_problem(l, "network", "/sys/class/net", strerror(errno));
+		goto out;
+	}
+	while (!l->failed && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		sys_value(de->d_name, "flags", flags, sizeof(flags));
+		sys_value(de->d_name, "ifindex", idx, sizeof(idx));
+		sys_value(de->d_name, "mtu", mtu, sizeof(mtu));
+		sys_value(de->d_name, "address", mac, sizeof(mac));
+		sys_value(de->d_name, "operstate", oper, sizeof(oper));
+		fl = strtoul(flags, NULL, 16);
+		addrs_json(ifa, a6, n6, de->d_name, &js);
+		k = 0;
+		f[k++] = IR_FSTR("type", "interface");
+		f[k++] = IR_FSTR("name", de->d_name);
+		if (idx[0] != '\0')
+			f[k++] = IR_FU64("ifindex", strtoull(idx, NULL, 10));
+		f[k++] = IR_FSTR("flags", flags);
+		f[k++] = IR_FBOOL("up", (fl & IFF_UP) != 0);
+		f[k++] = IR_FBOOL("promiscuous", (fl & IFF_PROMISC) != 0);
+		if (mtu[0] != '\0')
+			f[k++] = IR_FU64("mtu", strtoull(mtu, NULL, 10));
+		if (mac[0] != '\0')
+			f[k++] = IR_FSTR("mac", mac);
+		if (oper[0] != '\0')
+			f[k++] = IR_FSTR("operstate", oper);
+		f[k++] = IR_FRAW("addrs", js.buf);
+		(void)live_emit(l, f, k);
+		if (fl & IFF_PROMISC) {
+			(void)snprintf(detail, sizeof(detail), "interface %s "
+			    "is in promiscuous mode: something may be "
+			    "capturing all traffic on it", de->d_name);
+			ev[0] = IR_FSTR("name", de->d_name);
+			ev[1] = IR_FSTR("flags", flags);
+			live_finding(l, "promiscuous", detail, ev, 2);
+		}
+	}
+	(void)closedir(d);
+out:
+	if (ifa != NULL)
+		freeifaddrs(ifa);
+	free(a6);
+	ir_buf_release(&b);
+	ir_buf_release(&js);
+}
+
+static void
+routes(struct live *l)
+{
+	struct ir_buf b = IR_BUF_INIT(CONF_MAX);
+	struct ir_route *r = NULL;
+	struct ir_field f[12];
+	struct ir_err e;
+	char dst[INET6_ADDRSTRLEN + 8], gw[INET6_ADDRSTRLEN], fl[16];
+	size_t n = 0, i, k;
+	int v6;
+
+	for (v6 = 0; v6 < 2; v6++) {
+		const char *path = v6 ? "net/ipv6_route" : "net/route";
+
+		if (read_proc_table(l, path, &b) != 0)
+			continue;
+		if ((v6 ? ir_route6_parse(b.buf, b.len, &r, &n, &e) :
+		    ir_route_parse(b.buf, b.len, &r, &n, &e)) != IR_OK) {
+			live_problem(l, "routes", v6 ? "/proc/net/ipv6_route" :
+			    "/proc/net/route", e.msg);
+			continue;
+		}
+		for (i = 0; i < n && !l->failed; i++) {
+			int fam = v6 ? AF_INET6 : AF_INET;
+
+			(void)inet_ntop(fam, r[i].dst, dst, sizeof(dst));
+			(void)snprintf(dst + strlen(dst), sizeof(dst) -
+			    strlen(dst), "/%u", r[i].dst_len);
+			(void)inet_ntop(fam, r[i].gw, gw, sizeof(gw));
+			(void)snprintf(fl, sizeof(fl), "0x%04" PRIx32,
+			    r[i].flags);
+			k = 0;
+			f[k++] = IR_FSTR("type", "route");
+			f[k++] = IR_FSTR("family", v6 ? "inet6" : "inet");
+			f[k++] = IR_FSTR("dst", dst);
+			f[k++] = IR_FSTR("gateway", gw);
+			f[k++] = IR_FSTR("ifname", r[i].ifname);
+			f[k++] = IR_FU64("metric", r[i].metric);
+			f[k++] = IR_FSTR("flags", fl);
+			if (!v6)
+				f[k++] = IR_FU64("mtu", r[i].mtu);
+			(void)live_emit(l, f, k);
+		}
+		free(r);
+		r = NULL;
+	}
+	ir_buf_release(&b);
+}
+
+static void
+neighbours(struct live *l)
+{
+	struct ir_buf b = IR_BUF_INIT(CONF_MAX);
+	struct ir_arp *a = NULL;
+	struct ir_field f[10];
+	struct ir_err e;
+	char addr[INET_ADDRSTRLEN], fl[16];
+	size_t n = 0, i, k;
+
+	if (read_proc_table(l, "net/arp", &b) != 0)
+		goto out;
+	if (ir_arp_parse(b.buf, b.len, &a, &n, &e) != IR_OK) {
+		live_problem(l, "neighbours", "/proc/net/arp", e.msg);
+		goto out;
+	}
+	for (i = 0; i < n && !l->failed; i++) {
+		(void)inet_ntop(AF_INET, a[i].addr, addr, sizeof(addr));
+		(void)snprintf(fl, sizeof(fl), "0x%" PRIx32, a[i].flags);
+		k = 0;
+		f[k++] = IR_FSTR("type", "neighbour");
+		f[k++] = IR_FSTR("family", "inet");
+		f[k++] = IR_FSTR("addr", addr);
+		f[k++] = IR_FSTR("mac", a[i].hwaddr);
+		f[k++] = IR_FSTR("ifname", a[i].ifname);
+		f[k++] = IR_FSTR("flags", fl);
+		f[k++] = IR_FBOOL("complete", (a[i].flags & 0x2) != 0);
+		f[k++] = IR_FBOOL("permanent", (a[i].flags & 0x4) != 0);
+		(void)live_emit(l, f, k);
+	}
+out:
+	free(a);
+	ir_buf_release(&b);
+}
+
+void
+live_network(struct live *l)
+{
+	interfaces(l);
+	routes(l);
+	neighbours(l);
+}
+
+/* ---- DNS configuration ---- */
+
+struct conf {
+	struct live	*l;
+	const char	*file;
+};
+
+static int
+conf_line(const struct ir_conf_line *c, void *arg)
+{
+	struct conf *cf = arg;
+	struct ir_field f[6];
+
+	f[0] = IR_FSTR("type", "dns");
+	f[1] = IR_FSTR("path", cf->file);
+	f[2] = IR_FU64("line", c->lineno);
+	f[3] = IR_FBYTES("key", c->key, c->keylen);
+	f[4] = IR_FBYTES("value", c->value, c->valuelen);
+	return live_emit(cf->l, f, 5);
+}
+
+void
+live_dns(struct live *l)
+{
+	static const struct {
+		const char	*path;
+		int		 semicolon;
+	} files[] = {
+		{ "/etc/resolv.conf", 1 },
+		{ "/etc/hosts", 0 },
+		{ "/etc/nsswitch.conf", 0 },
+		{ "/etc/host.conf", 0 },
+	};
+	struct ir_buf b;
+	struct ir_err e;
+	struct conf cf;
+	char buf[4096];
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]) && !l->failed; i++) {
+		p = live_path(l, files[i].path, buf, sizeof(buf));
+		ir_buf_init(&b, CONF_MAX);
+		if (ir_read_file(AT_FDCWD, p, &b, &e) != IR_OK) {
+			if (e.sys_errno != ENOENT)
+				live_problem(l, "dns", p, e.msg);
+		} else {
+			cf.l = l;
+			cf.file = files[i].path;
+			if (ir_conf_parse(files[i].path, b.buf, b.len,
+			    files[i].semicolon, conf_line, &cf, &e) != IR_OK &&
+			    !l->failed)
+				live_problem(l, "dns", p, e.msg);
+		}
+		ir_buf_release(&b);
+	}
+}
+
+/* ---- /etc/ld.so.preload ---- */
+
+void
+live_preload_file(struct live *l)
+{
+	struct ir_buf b = IR_BUF_INIT(CONF_MAX);
+	struct ir_field ev[3];
+	struct ir_err e;
+	char buf[4096], detail[512];
+	const char *p;
+	size_t i, j;
+
+	p = live_path(l, "/etc/ld.so.preload", buf, sizeof(buf));
+	if (ir_read_file(AT_FDCWD, p, &b, &e) != IR_OK) {
+		if (e.sys_errno != ENOENT)
+			live_problem(l, "ld.so.preload", p, e.msg);
+		ir_buf_release(&b);
+		return;
+	}
+	/* ld.so splits the file on blanks and ':'. */
+	for (i = 0; i < b.len; i = j) {
+		while (i < b.len && strchr(" \t\n:", b.buf[i]) != NULL &&
+		    b.buf[i] != '\0')
+			i++;
+		for (j = i; j < b.len && strchr(" \t\n:", b.buf[j]) == NULL;
+		    j++)
+			;
+		if (j == i)
+			break;
+		(void)snprintf(detail, sizeof(detail), "/etc/ld.so.preload "
+		    "names a library that ld.so loads into every dynamically "
+		    "linked program");
+		ev[0] = IR_FSTR("path", "/etc/ld.so.preload");
+		ev[1] = IR_FBYTES("library", b.buf + i, j - i);
+		live_finding(l, "ld-preload", detail, ev, 2);
+	}
+	ir_buf_release(&b);
+}
+
+/* ---- sessions, logins, failed logins ---- */
+
+struct ut {
+	struct live	*l;
+	const char	*file;
+	const char	*type;
+	int		 failed;
+};
+
+static int
+ut_rec(const struct ir_utmp_rec *r, void *arg)
+{
+	struct ut *u = arg;
+	struct ir_field f[20];
+	size_t k = 0;
+
+	if (r->type == IR_UTMP_EMPTY)
+		return IR_OK;
+	f[k++] = IR_FSTR("type", u->type);
+	f[k++] = IR_FSTR("path", u->file);
+	f[k++] = IR_FU64("offset", r->offset);
+	f[k++] = IR_FSTR("ut_type", r->type_name);
+	f[k++] = IR_FSTR("user", r->user);
+	f[k++] = IR_FSTR("line", r->line);
+	f[k++] = IR_FSTR("host", r->host);
+	if (r->addr[0] != '\0')
+		f[k++] = IR_FSTR("addr", r->addr);
+	f[k++] = IR_FI64("pid", r->pid);
+	f[k++] = IR_FSTR("id", r->id);
+	f[k++] = IR_FI64("session", r->session);
+	f[k++] = IR_FTIME("time", r->tv);
+	if (r->type == IR_UTMP_DEAD_PROCESS) {
+		f[k++] = IR_FI64("exit_termination", r->exit_term);
+		f[k++] = IR_FI64("exit_status", r->exit_exit);
+	}
+	if (u->failed)
+		f[k++] = IR_FBOOL("failed", 1);
+	return live_emit(u->l, f, k);
+}
+
+static void
+ut_file(struct live *l, const char *path, const char *shown,
+    const char *type, int failed)
+{
+	struct ut u = { l, shown, type, failed };
+	struct ir_err e;
+	int rc;
+
+	rc = ir_utmp_read_file(path, ut_rec, &u, &e);
+	if (rc != IR_OK && !l->failed && !(rc == IR_EIO &&
+	    e.sys_errno == ENOENT) && rc != IR_ENOENT)
+		live_problem(l, "sessions", path, e.msg);
+}
+
+static int
+namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+live_sessions(struct live *l)
+{
+	struct stat st;
+	struct dirent *de;
+	char buf[4096], path[4096], shown[512];
+	char **names = NULL;
+	const char *p, *logdir;
+	size_t n = 0, i;
+	DIR *d;
+
+	/* utmp: /run/utmp (where /var/run points), else /var/run/utmp. */
+	p = live_path(l, "/run/utmp", buf, sizeof(buf));
+	if (lstat(p, &st) == 0)
+		ut_file(l, p, "/run/utmp", "session", 0);
+	else {
+		p = live_path(l, "/var/run/utmp", buf, sizeof(buf));
+		if (lstat(p, &st) == 0)
+			ut_file(l, p, "/var/run/utmp", "session", 0);
+	}
+	logdir = live_path(l, "/var/log", buf, sizeof(buf));
+	if ((d = opendir(logdir)) == NULL) {
+		if (errno != ENOENT)
+			live_problem(l, "sessions", logdir, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "wtmp", 4) != 0 &&
+		    strncmp(de->d_name, "btmp", 4) != 0)
+			continue;
+		if ((names = reallocarray(names, n + 1, sizeof(*names))) ==
+		    NULL || (names[n] = strdup(de->d_name)) == NULL)
+			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+		n++;
+	}
+	(void)closedir(d);
+	qsort(names, n, sizeof(*names), namecmp);
+	for (i = 0; i < n && !l->failed; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", logdir, names[i]);
+		(void)snprintf(shown, sizeof(shown), "/var/log/%s", names[i]);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			ut_file(l, path, shown, "login", names[i][0] == 'b');
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
