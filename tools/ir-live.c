@@ -78,6 +78,29 @@ open_save_dir(const char *dir)
 }
 
 static void
+live_free(struct live *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nexes; i++)
+		free(l->exes[i].saved);
+	for (i = 0; i < l->ncovers; i++) {
+		free(l->covers[i].point);
+		free(l->covers[i].fstype);
+		free(l->covers[i].source);
+	}
+	free(l->exes);
+	free(l->covers);
+	free(l->procs);
+	free(l->owners);
+	ir_hash_free(l->hash);
+	free(l->iobuf);
+	if (l->save_fd >= 0)
+		(void)close(l->save_fd);
+	(void)close(l->proc_fd);
+}
+
+static void
 summary(struct live *l, int complete)
 {
 	struct ir_field f[8];
@@ -226,7 +249,6 @@ main(int argc, char *argv[])
 		status = IR_EXIT_INCOMPLETE;
 	if (casedir != NULL)
 		status = tool_case_close(&tc, status, complete);
-	ir_hash_free(l.hash);
-	free(l.iobuf);
+	live_free(&l);
 	return status;
 }

@@ -265,8 +265,23 @@ exe_identify(struct live *l, int fd, const char *name, char *err,
 		x->ctime_ns = st.st_ctim.tv_nsec;
 	}
 	ir_digest_hex(&d, IR_HASH_SHA256, x->sha256);
-	if (made != NULL)
+	if (made != NULL) {
+		size_t i;
+
+		/* The same content saved already: one copy is enough. */
+		for (i = 0; i < l->nexes; i++)
+			if (&l->exes[i] != x && l->exes[i].saved != NULL &&
+			    strcmp(l->exes[i].sha256, x->sha256) == 0)
+				break;
+		if (i < l->nexes) {
+			(void)unlinkat(l->save_fd, made, 0);
+			free(made);
+			if ((made = strdup(l->exes[i].saved)) == NULL)
+				tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+		}
+		free(x->saved);
 		x->saved = made;
+	}
 	return x;
 fail:
 	if (out >= 0)
@@ -414,6 +429,7 @@ uncover(struct live *l)
 {
 	char msg[512];
 	size_t i;
+	int fd;
 
 	if (l->ncovers == 0)
 		return;
@@ -425,6 +441,16 @@ uncover(struct live *l)
 		live_problem(l, "hidden processes", "/proc", msg);
 		return;
 	}
+	/*
+	 * The /proc fd opened before belongs to the host's mount tree, where
+	 * the covers stay: look up from this namespace's /proc from now on.
+	 */
+	if ((fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		live_problem(l, "hidden processes", "/proc", strerror(errno));
+		return;
+	}
+	(void)close(l->proc_fd);
+	l->proc_fd = fd;
 	for (i = l->ncovers; i-- > 0;)
 		if (umount2(l->covers[i].point, MNT_DETACH) != 0 &&
 		    errno != EINVAL) {
