@@ -604,6 +604,13 @@ ir_inet6_parse(const char *buf, size_t n, struct ir_inet6 **out,
 
 /* ---- resolv.conf, hosts, nsswitch.conf ---- */
 
+/* A file edited elsewhere may have CRLF ends: '\r' is a blank here. */
+static int
+confblank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
 int
 ir_conf_parse(const char *what, const char *buf, size_t n, int semicolon,
     ir_conf_fn fn, void *arg, struct ir_err *e)
@@ -624,9 +631,9 @@ ir_conf_parse(const char *what, const char *buf, size_t n, int semicolon,
 			if (p[k] == '#' || (semicolon && p[k] == ';'))
 				break;
 		len = k;
-		while (len > 0 && (isblank_(p[len - 1]) || p[len - 1] == '\r'))
+		while (len > 0 && (confblank(p[len - 1])))
 			len--;
-		while (len > 0 && isblank_(p[0])) {
+		while (len > 0 && confblank(p[0])) {
 			p++;
 			len--;
 		}
@@ -635,10 +642,10 @@ ir_conf_parse(const char *what, const char *buf, size_t n, int semicolon,
 		memset(&c, 0, sizeof(c));
 		c.lineno = l.no;
 		c.key = p;
-		for (k = 0; k < len && !isblank_(p[k]); k++)
+		for (k = 0; k < len && !confblank(p[k]); k++)
 			;
 		c.keylen = k;
-		while (k < len && isblank_(p[k]))
+		while (k < len && confblank(p[k]))
 			k++;
 		c.value = p + k;
 		c.valuelen = len - k;
