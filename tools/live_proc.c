@@ -139,6 +139,8 @@ live_proc_find(const struct live *l, pid_t pid)
 	struct live_proc key;
 
 	key.pid = pid;
+	if (l->nprocs == 0)
+		return NULL;
 	return bsearch(&key, l->procs, l->nprocs, sizeof(*l->procs), proccmp);
 }
 
@@ -955,6 +957,23 @@ one_process(struct pass *ps, pid_t pid, int listed, const char *hidden,
 	free(cgv1);
 }
 
+/*
+ * Is pid in a listing made now (once, when first asked)?  A pid that
+ * answered the probe, exited and was reused by a new process after the
+ * second listing is not hidden.
+ */
+static int
+relisted(struct live *l, uint8_t **third, long pid_max, long pid)
+{
+	if (*third == NULL) {
+		if ((*third = calloc(1, (size_t)pid_max / 8 + 1)) == NULL)
+			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+		if (list_pids(l, *third, pid_max) < 0)
+			return 0;
+	}
+	return BIT_ISSET(*third, pid);
+}
+
 void
 live_processes(struct live *l)
 {
@@ -962,7 +981,7 @@ live_processes(struct live *l)
 	struct ir_buf b = IR_BUF_INIT(64);
 	struct ir_err e;
 	struct ir_pstatus ss;
-	uint8_t *listed, *probed, *again;
+	uint8_t *listed, *probed, *again, *third = NULL;
 	const struct live_cover *cov;
 	char path[64], msg[256];
 	long pid_max = 4194304, pid;
@@ -1018,12 +1037,14 @@ live_processes(struct live *l)
 		    (ss.have & IR_ST_TGID)) {
 			if (ss.tgid != pid)
 				continue;	/* a thread */
+			if (relisted(l, &third, pid_max, pid))
+				continue;	/* its pid reused meanwhile */
 			one_process(&ps, (pid_t)pid, 0,
 			    "missing from the /proc listing", NULL);
 			continue;
 		}
-		if (!alive((pid_t)pid))
-			continue;		/* gone meanwhile */
+		if (!alive((pid_t)pid) || relisted(l, &third, pid_max, pid))
+			continue;		/* gone meanwhile, or new */
 		/* Alive, yet /proc/PID cannot be looked up either. */
 		{
 			struct ir_field ev[2];
@@ -1043,11 +1064,14 @@ live_processes(struct live *l)
 		live_problem(l, "processes", "/proc", msg);
 	}
 	(void)nlisted;
-	qsort(l->procs, l->nprocs, sizeof(*l->procs), proccmp);
-	qsort(l->owners, l->nowners, sizeof(*l->owners), ownercmp);
+	if (l->nprocs > 1)
+		qsort(l->procs, l->nprocs, sizeof(*l->procs), proccmp);
+	if (l->nowners > 1)
+		qsort(l->owners, l->nowners, sizeof(*l->owners), ownercmp);
 	free(listed);
 	free(probed);
 	free(again);
+	free(third);
 	ir_buf_release(&ps.b);
 	ir_buf_release(&ps.env);
 	ir_buf_release(&ps.js);

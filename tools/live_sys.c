@@ -117,14 +117,15 @@ live_modules(struct live *l)
 			nsys++;
 		}
 		(void)closedir(d);
-		qsort(sys, nsys, sizeof(*sys), strpcmp);
+		if (nsys > 1)
+			qsort(sys, nsys, sizeof(*sys), strpcmp);
 	}
 	for (i = 0; i < n && !l->failed; i++) {
 		int in_sys;
 
 		key = m[i].name;
-		in_sys = bsearch(&key, sys, nsys, sizeof(*sys), strpcmp) !=
-		    NULL;
+		in_sys = nsys > 0 && bsearch(&key, sys, nsys, sizeof(*sys),
+		    strpcmp) != NULL;
 		(void)snprintf(addr, sizeof(addr), "0x%" PRIx64, m[i].addr);
 		k = 0;
 		f[k++] = IR_FSTR("type", "module");
@@ -607,7 +608,8 @@ live_sessions(struct live *l)
 		n++;
 	}
 	(void)closedir(d);
-	qsort(names, n, sizeof(*names), namecmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), namecmp);
 	for (i = 0; i < n && !l->failed; i++) {
 		(void)snprintf(path, sizeof(path), "%s/%s", logdir, names[i]);
 		(void)snprintf(shown, sizeof(shown), "/var/log/%s", names[i]);
