@@ -64,6 +64,6 @@ echo "  --no-probe ${tn} s (listing only)"
 if command -v ps >/dev/null && command -v ss >/dev/null; then
 	tp=$(best_time peers)
 	pbytes=$(peers 2>/dev/null | wc -c)
-	echo "ps+ss+lsmod+mount: ${tp} s, ${pbytes} bytes of text ($(echo "scale=2; $t / $tp" | bc -l)x the time of ir-live)"
+	echo "ps+ss+lsmod+mount: ${tp} s, ${pbytes} bytes of text (ir-live takes $(echo "scale=2; $t / $tp" | bc -l)x their time)"
 fi
 [ "$(echo "$t < 2" | bc -l)" -eq 1 ] || { echo "bench: ir-live over 2 s" >&2; exit 1; }

@@ -369,3 +369,54 @@ EOF
 	[ "$(jq -r .type "$out" | head -n 1)" = provenance ]
 	has case/custody.jsonl '.tool == "ir-live"'
 }
+
+@test "open files: a memfd and a deleted file held open are fd records, saved whole with --save-exe" {
+	command -v python3 >/dev/null || skip "no python3"
+	spawn python3 -c '
+import os, sys, time
+m = os.memfd_create("irlive-memfd"); os.write(m, b"memfd content " * 1000)
+f = open(sys.argv[1], "wb"); f.write(b"deleted content " * 5000); f.flush(); os.unlink(sys.argv[1])
+open(sys.argv[2], "w").write("%d %d\n" % (m, f.fileno()))
+time.sleep(600)' "$PWD/gone.bin" "$PWD/fds"
+	for i in $(seq 100); do [ -s fds ] && break; sleep 0.05; done
+	read -r mfd dfd <fds
+	python3 -c 'import sys; sys.stdout.buffer.write(b"memfd content " * 1000)' >m.want
+	python3 -c 'import sys; sys.stdout.buffer.write(b"deleted content " * 5000)' >d.want
+	live out.jsonl --no-probe --save-exe saved
+	m=$(jq -c "select(.type == \"fd\" and .pid == $PID and .fd == $mfd)" out.jsonl)
+	assert_eq "$(jq -r .kind <<<"$m")" memfd "memfd kind"
+	assert_eq "$(jq -r .path <<<"$m")" "/memfd:irlive-memfd (deleted)" "memfd path"
+	assert_eq "$(jq -r .sha256 <<<"$m")" "$(sha256sum <m.want | cut -c1-64)" "memfd sha256"
+	cmp m.want "saved/$(jq -r .saved <<<"$m")"
+	d=$(jq -c "select(.type == \"fd\" and .pid == $PID and .fd == $dfd)" out.jsonl)
+	assert_eq "$(jq -r .deleted <<<"$d")" true "deleted"
+	assert_eq "$(jq -r .path <<<"$d")" "$PWD/gone.bin (deleted)" "deleted path"
+	assert_eq "$(jq -r .sha256 <<<"$d")" "$(sha256sum <d.want | cut -c1-64)" "deleted sha256"
+	cmp d.want "saved/$(jq -r .saved <<<"$d")"
+	# Without --save-exe, nothing is read of them.
+	live plain.jsonl --no-probe
+	refute has plain.jsonl ".type == \"fd\" and .pid == $PID and .sha256 != null"
+}
+
+@test "a listener no process holds (its fd in flight in a unix socket): orphan-listener finding" {
+	command -v python3 >/dev/null || skip "no python3"
+	spawn python3 -c '
+import socket, sys, time
+t = socket.socket(); t.bind(("127.0.0.1", 0)); t.listen()
+port = t.getsockname()[1]
+a, b = socket.socketpair()
+socket.send_fds(a, [b"x"], [t.fileno()])
+t.close()
+open(sys.argv[1], "w").write("%d\n" % port)
+time.sleep(600)' "$PWD/port"
+	for i in $(seq 100); do [ -s port ] && break; sleep 0.05; done
+	read -r port <port
+	live out.jsonl --no-probe
+	s=$(jq -c "select(.type == \"socket\" and .proto == \"tcp\" and .lport == $port)" out.jsonl)
+	assert_eq "$(jq -r .state <<<"$s")" LISTEN state
+	assert_eq "$(jq -r .pid <<<"$s")" null "owner"
+	f=$(jq -c "select(.type == \"finding\" and .reason == \"orphan-listener\" and .lport == $port)" out.jsonl)
+	[ -n "$f" ] || fail "no orphan-listener finding for port $port"
+	assert_eq "$(jq -r .inode <<<"$f")" "$(jq -r .inode <<<"$s")" inode
+	assert_eq "$(jq -r .laddr <<<"$f")" 127.0.0.1 laddr
+}
