@@ -633,7 +633,7 @@ one_process(struct pass *ps, pid_t pid, int listed, const char *hidden,
 	struct stat est, pst;
 	uint64_t netns = 0, loginuid = UINT32_MAX, sessionid = UINT32_MAX;
 	int have_stat, have_status, efd, lossy = 0, deleted = 0, replaced = -1;
-	int kthread;
+	int kthread, gone = 0;
 
 	(void)snprintf(dir, sizeof(dir), "%d", (int)pid);
 	memset(&lp, 0, sizeof(lp));
@@ -746,6 +746,7 @@ one_process(struct pass *ps, pid_t pid, int listed, const char *hidden,
 			f[n++] = IR_FBYTES("exe", exe, exebase);
 			f[n++] = IR_FBOOL("exe_deleted", deleted);
 			efd = openat(l->proc_fd, path, O_RDONLY | O_CLOEXEC);
+			gone = efd < 0 && (errno == ENOENT || errno == ESRCH);
 			if (efd < 0)
 				(void)snprintf(exeerr, sizeof(exeerr),
 				    "cannot open /proc/%s: %s", path,
@@ -786,7 +787,8 @@ one_process(struct pass *ps, pid_t pid, int listed, const char *hidden,
 				f[n++] = IR_FSTR("sha256", x->sha256);
 				if (x->saved != NULL)
 					f[n++] = IR_FSTR("saved", x->saved);
-			} else if (efd >= 0 || exeerr[0] != '\0') {
+			} else if (!gone) {
+				/* Exited meanwhile: nothing to say. */
 				f[n++] = IR_FSTR("exe_error", exeerr);
 				live_problem(l, "executable", exe, exeerr);
 			}

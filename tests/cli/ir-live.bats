@@ -420,3 +420,22 @@ time.sleep(600)' "$PWD/port"
 	assert_eq "$(jq -r .inode <<<"$f")" "$(jq -r .inode <<<"$s")" inode
 	assert_eq "$(jq -r .laddr <<<"$f")" 127.0.0.1 laddr
 }
+
+@test "an executable hidden by a bind mount over its path: exe_replaced, hashed as it runs" {
+	need_root
+	mkdir bin
+	cp /bin/sleep bin/irsleep
+	sum=$(sha256sum bin/irsleep | cut -c1-64)
+	printf 'decoy\n' >decoy
+	spawn "$PWD/bin/irsleep" 600
+	wait_exe "$PID" "$PWD/bin/irsleep"
+	mount --bind decoy bin/irsleep || skip "cannot bind-mount"
+	MOUNTS+=("$PWD/bin/irsleep")
+	live out.jsonl --no-probe
+	pr=$(jq -c "select(.type == \"process\" and .pid == $PID)" out.jsonl)
+	assert_eq "$(jq -r .exe_deleted <<<"$pr")" false exe_deleted
+	assert_eq "$(jq -r .exe_replaced <<<"$pr")" true exe_replaced
+	assert_eq "$(jq -r .sha256 <<<"$pr")" "$sum" "sha256 of what runs"
+	# Not replaced: this shell's own executable.
+	assert_eq "$(jq -r "select(.type == \"process\" and .pid == $$) | .exe_replaced" out.jsonl)" false "shell exe_replaced"
+}
