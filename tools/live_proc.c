@@ -928,6 +928,13 @@ one_process(struct pass *ps, pid_t pid, int listed, const char *hidden,
 		    "disk)" : "");
 		live_finding(l, "deleted-exe", detail, ev, nev);
 	}
+	if (replaced == 1) {
+		(void)snprintf(detail, sizeof(detail), "process %d (%s) runs "
+		    "an executable whose path now names another file (replaced "
+		    "on disk, or hidden by a mount over it)", (int)pid,
+		    lp.comm);
+		live_finding(l, "replaced-exe", detail, ev, nev);
+	}
 	if (exe != NULL && under_tmp(exe, exelen)) {
 		(void)snprintf(detail, sizeof(detail), "process %d (%s) runs "
 		    "an executable from a world-writable temporary directory",

@@ -421,7 +421,7 @@ time.sleep(600)' "$PWD/port"
 	assert_eq "$(jq -r .laddr <<<"$f")" 127.0.0.1 laddr
 }
 
-@test "an executable hidden by a bind mount over its path: exe_replaced, hashed as it runs" {
+@test "an executable hidden by a bind mount over its path: exe_replaced, replaced-exe finding, hashed as it runs" {
 	need_root
 	mkdir bin
 	cp /bin/sleep bin/irsleep
@@ -436,6 +436,8 @@ time.sleep(600)' "$PWD/port"
 	assert_eq "$(jq -r .exe_deleted <<<"$pr")" false exe_deleted
 	assert_eq "$(jq -r .exe_replaced <<<"$pr")" true exe_replaced
 	assert_eq "$(jq -r .sha256 <<<"$pr")" "$sum" "sha256 of what runs"
+	has out.jsonl ".type == \"finding\" and .reason == \"replaced-exe\" and .pid == $PID and .sha256 == \"$sum\"" ||
+	    fail "no replaced-exe finding for $PID"
 	# Not replaced: this shell's own executable.
 	assert_eq "$(jq -r "select(.type == \"process\" and .pid == $$) | .exe_replaced" out.jsonl)" false "shell exe_replaced"
 }
