@@ -7,6 +7,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -407,12 +411,162 @@ out:
 	ir_buf_release(&b);
 }
 
+static const char *
+nud_name(unsigned st)
+{
+	if (st & NUD_PERMANENT)
+		return "PERMANENT";
+	if (st & NUD_NOARP)
+		return "NOARP";
+	if (st & NUD_REACHABLE)
+		return "REACHABLE";
+	if (st & NUD_STALE)
+		return "STALE";
+	if (st & NUD_DELAY)
+		return "DELAY";
+	if (st & NUD_PROBE)
+		return "PROBE";
+	if (st & NUD_FAILED)
+		return "FAILED";
+	if (st & NUD_INCOMPLETE)
+		return "INCOMPLETE";
+	return "NONE";
+}
+
+/* One RTM_NEWNEIGH message of the dump as a record. */
+static void
+neigh6_msg(struct live *l, const struct nlmsghdr *h)
+{
+	const struct ndmsg *nd = NLMSG_DATA(h);
+	const struct rtattr *a;
+	struct ir_field f[10];
+	char addr[INET6_ADDRSTRLEN] = "", mac[64] = "", ifn[IF_NAMESIZE] = "";
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*nd));
+	size_t k, i, al;
+
+	if (len < 0 || nd->ndm_family != AF_INET6)
+		return;
+	for (a = (const struct rtattr *)((const char *)nd +
+	    NLMSG_ALIGN(sizeof(*nd))); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		al = RTA_PAYLOAD(a);
+		if (a->rta_type == NDA_DST && al == 16)
+			(void)inet_ntop(AF_INET6, RTA_DATA(a), addr,
+			    sizeof(addr));
+		else if (a->rta_type == NDA_LLADDR && al > 0 && al <= 20) {
+			const unsigned char *m = RTA_DATA(a);
+			size_t o = 0;
+
+			for (i = 0; i < al; i++)
+				o += (size_t)snprintf(mac + o, sizeof(mac) - o,
+				    "%s%02x", i ? ":" : "", m[i]);
+		}
+	}
+	if (addr[0] == '\0')
+		return;
+	(void)if_indextoname((unsigned)nd->ndm_ifindex, ifn);
+	k = 0;
+	f[k++] = IR_FSTR("type", "neighbour");
+	f[k++] = IR_FSTR("family", "inet6");
+	f[k++] = IR_FSTR("addr", addr);
+	f[k++] = IR_FSTR("mac", mac);
+	f[k++] = IR_FSTR("ifname", ifn);
+	f[k++] = IR_FI64("ifindex", nd->ndm_ifindex);
+	f[k++] = IR_FSTR("state", nud_name(nd->ndm_state));
+	f[k++] = IR_FBOOL("complete", (nd->ndm_state & (NUD_REACHABLE |
+	    NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT)) != 0);
+	f[k++] = IR_FBOOL("permanent", (nd->ndm_state & NUD_PERMANENT) != 0);
+	(void)live_emit(l, f, k);
+}
+
+/*
+ * IPv6 neighbours exist only in the kernel's netlink view: a dump of
+ * RTM_GETNEIGH (the kernel answers; no program of the host runs).
+ */
+static void
+neighbours6(struct live *l)
+{
+	struct {
+		struct nlmsghdr	 h;
+		struct ndmsg	 nd;
+	} req;
+	struct sockaddr_nl sa, from;
+	const struct nlmsghdr *h;
+	char *buf;
+	ssize_t r;
+	size_t off;
+	int fd, done = 0;
+
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) < 0) {
+		live_problem(l, "neighbours", "netlink", strerror(errno));
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.nd));
+	req.h.nlmsg_type = RTM_GETNEIGH;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.h.nlmsg_seq = 1;
+	req.nd.ndm_family = AF_INET6;
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	if ((buf = malloc(1 << 16)) == NULL)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&sa,
+	    sizeof(sa)) < 0) {
+		live_problem(l, "neighbours", "netlink", strerror(errno));
+		done = 1;
+	}
+	while (!done && !l->failed) {
+		socklen_t fl = sizeof(from);
+
+		if ((r = recvfrom(fd, buf, 1 << 16, 0, (struct sockaddr *)&from,
+		    &fl)) < 0) {
+			if (errno == EINTR)
+				continue;
+			live_problem(l, "neighbours", "netlink",
+			    strerror(errno));
+			break;
+		}
+		if (r == 0)
+			break;
+		if (from.nl_pid != 0)
+			continue;	/* not the kernel's answer */
+		/* NLMSG_OK, spelled out without its signed comparison. */
+		for (off = 0; off + sizeof(*h) <= (size_t)r;
+		    off += NLMSG_ALIGN(h->nlmsg_len)) {
+			h = (const struct nlmsghdr *)(const void *)(buf + off);
+			if (h->nlmsg_len < sizeof(*h) ||
+			    h->nlmsg_len > (size_t)r - off)
+				break;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = 1;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *ne = NLMSG_DATA(h);
+
+				if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(*ne)) &&
+				    ne->error != 0)
+					live_problem(l, "neighbours", "netlink",
+					    strerror(-ne->error));
+				done = 1;
+				break;
+			}
+			if (h->nlmsg_type == RTM_NEWNEIGH)
+				neigh6_msg(l, h);
+		}
+	}
+	free(buf);
+	(void)close(fd);
+}
+
 void
 live_network(struct live *l)
 {
 	interfaces(l);
 	routes(l);
 	neighbours(l);
+	neighbours6(l);
 }
 
 /* ---- DNS configuration ---- */

@@ -441,3 +441,18 @@ time.sleep(600)' "$PWD/port"
 	# Not replaced: this shell's own executable.
 	assert_eq "$(jq -r "select(.type == \"process\" and .pid == $$) | .exe_replaced" out.jsonl)" false "shell exe_replaced"
 }
+
+@test "neighbours: a permanent v4 entry (from /proc/net/arp) and v6 entry (from netlink) on a test interface" {
+	need_root
+	IFACE=irlvn$$
+	IFACE=${IFACE:0:15}
+	ip link add "$IFACE" type dummy 2>/dev/null ||
+	    ip link add "$IFACE" type bridge 2>/dev/null ||
+	    { IFACE=; skip "neither dummy nor bridge interfaces"; }
+	ip neigh add 192.0.2.99 lladdr 02:00:00:00:00:99 dev "$IFACE" nud permanent
+	ip -6 neigh add 2001:db8::99 lladdr 02:00:00:00:00:98 dev "$IFACE" nud permanent 2>/dev/null ||
+	    { ip link set "$IFACE" up; ip -6 neigh replace 2001:db8::99 lladdr 02:00:00:00:00:98 dev "$IFACE" nud permanent; }
+	live out.jsonl --no-probe
+	assert_eq "$(jq -r "select(.type == \"neighbour\" and .ifname == \"$IFACE\") | [.family, .addr, .mac, .permanent] | @tsv" out.jsonl | sort)" \
+	    "$(printf 'inet\t192.0.2.99\t02:00:00:00:00:99\ttrue\ninet6\t2001:db8::99\t02:00:00:00:00:98\ttrue')" neighbours
+}
