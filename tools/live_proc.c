@@ -1067,9 +1067,11 @@ live_processes(struct live *l)
 	}
 	if (ps.denied.n > 0) {
 		(void)snprintf(msg, sizeof(msg), "%lu item%s not readable "
-		    "(first: the %s of pid %d): permission denied; run as "
-		    "root", ps.denied.n, ps.denied.n == 1 ? "" : "s",
-		    ps.denied.what, (int)ps.denied.first);
+		    "(first: the %s of pid %d): permission denied%s",
+		    ps.denied.n, ps.denied.n == 1 ? "" : "s",
+		    ps.denied.what, (int)ps.denied.first, geteuid() == 0 ?
+		    " even to root (a protected process, a security module's "
+		    "policy, or a ptrace restriction)" : "; run as root");
 		live_problem(l, "processes", "/proc", msg);
 	}
 	(void)nlisted;
