@@ -456,3 +456,21 @@ time.sleep(600)' "$PWD/port"
 	assert_eq "$(jq -r "select(.type == \"neighbour\" and .ifname == \"$IFACE\") | [.family, .addr, .mac, .permanent] | @tsv" out.jsonl | sort)" \
 	    "$(printf 'inet\t192.0.2.99\t02:00:00:00:00:99\ttrue\ninet6\t2001:db8::99\t02:00:00:00:00:98\ttrue')" neighbours
 }
+
+@test "names that are not UTF-8: exe, argv and cwd written losslessly" {
+	name=$(printf 'ir\377live')
+	mkdir "dir$name"
+	cp /bin/sleep "dir$name/$name"
+	(cd "dir$name" && exec "./$name" 600) &
+	PID=$!
+	PIDS+=("$PID")
+	wait_exe "$PID" "$PWD/dir$name/$name"
+	live out.jsonl --no-probe
+	pr=$(jq -c "select(.type == \"process\" and .pid == $PID)" out.jsonl)
+	assert_eq "$(jq -r .exe_hex <<<"$pr")" "$(printf '%s' "$PWD/dir$name/$name" | bytes_hex)" exe_hex
+	assert_eq "$(jq -r .cwd_hex <<<"$pr")" "$(printf '%s' "$PWD/dir$name" | bytes_hex)" cwd_hex
+	assert_eq "$(jq -r .argv_hex <<<"$pr")" "$(printf '%s\0%s\0' "./$name" 600 | bytes_hex)" argv_hex
+	assert_eq "$(jq -r '.argv[1]' <<<"$pr")" 600 "argv[1]"
+	# comm is what the kernel keeps of the name (first 15 bytes).
+	assert_eq "$(jq -r .comm_hex <<<"$pr")" "$(printf '%s' "$name" | bytes_hex)" comm_hex
+}
