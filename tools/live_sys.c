@@ -86,12 +86,10 @@ live_modules(struct live *l)
 	struct ir_field f[12], ev[4];
 	struct ir_buf b = IR_BUF_INIT(CONF_MAX);
 	struct ir_err e;
-	struct dirent *de;
-	char addr[24], path[512], detail[512];
+	char addr[24], detail[512];
 	char **sys = NULL, *key;
 	size_t n = 0, i, k, nsys = 0;
-	int have_sys = 0;
-	DIR *d;
+	int have_sys;
 
 	if (live_readat(l->proc_fd, "modules", &b, CONF_MAX, &e) != IR_OK ||
 	    ir_modules_parse(b.buf, b.len, &m, &n, &e) != IR_OK) {
@@ -102,28 +100,9 @@ live_modules(struct live *l)
 		return;
 	}
 	ir_buf_release(&b);
-	/* Loadable modules in /sys/module have an initstate; built-ins not. */
-	if ((d = opendir("/sys/module")) == NULL)
-		live_problem(l, "modules", "/sys/module", strerror(errno));
-	else {
-		have_sys = 1;
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			(void)snprintf(path, sizeof(path), "%s/initstate",
-			    de->d_name);
-			if (faccessat(dirfd(d), path, F_OK, 0) != 0)
-				continue;
-			if ((sys = reallocarray(sys, nsys + 1,
-			    sizeof(*sys))) == NULL ||
-			    (sys[nsys] = strdup(de->d_name)) == NULL)
-				tool_die(IR_EXIT_INCOMPLETE, "out of memory");
-			nsys++;
-		}
-		(void)closedir(d);
-		if (nsys > 1)
-			qsort(sys, nsys, sizeof(*sys), strpcmp);
-	}
+	if (!(have_sys = ir_sysmodules_read("/sys/module", &sys, &nsys, &e) ==
+	    IR_OK))
+		live_problem(l, "modules", "/sys/module", e.msg);
 	for (i = 0; i < n && !l->failed; i++) {
 		int in_sys;
 
@@ -144,7 +123,8 @@ live_modules(struct live *l)
 		if (have_sys)
 			f[k++] = IR_FBOOL("in_sys_module", in_sys);
 		(void)live_emit(l, f, k);
-		if (have_sys && !in_sys) {
+		/* One still loading may not be in sysfs yet. */
+		if (have_sys && !in_sys && strcmp(m[i].state, "Live") == 0) {
 			(void)snprintf(detail, sizeof(detail), "module %s is "
 			    "in /proc/modules but has no /sys/module entry "
 			    "(its kobject was removed)", m[i].name);
@@ -159,7 +139,6 @@ live_modules(struct live *l)
 				break;
 		if (i < n)
 			continue;
-		/* A module loading right now may be in one, not yet the other. */
 		(void)snprintf(detail, sizeof(detail), "module %s is in "
 		    "/sys/module but missing from /proc/modules (unlinked "
 		    "from the kernel's module list)", sys[k]);
@@ -172,9 +151,7 @@ live_modules(struct live *l)
 		ev[1] = IR_FSTR("seen_in", "/sys/module");
 		live_finding(l, "hidden-module", detail, ev, 2);
 	}
-	for (k = 0; k < nsys; k++)
-		free(sys[k]);
-	free(sys);
+	ir_sysmodules_free(sys, nsys);
 	ir_modules_free(m, n);
 }
 

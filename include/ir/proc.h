@@ -165,6 +165,16 @@ int	 ir_modules_parse(const char *buf, size_t n, struct ir_module **,
 int	 ir_modules_read(struct ir_module **, size_t *, struct ir_err *);
 void	 ir_modules_free(struct ir_module *, size_t);
 
+/*
+ * The loadable modules that dir ("/sys/module", or a copy of it) lists:
+ * the entries with an initstate file (built-in ones have none), sorted
+ * by name.  Compared with /proc/modules, a name in one and not the other
+ * is a module unlinked from the kernel's list or from sysfs.
+ */
+int	 ir_sysmodules_read(const char *dir, char ***names, size_t *n,
+	    struct ir_err *);
+void	 ir_sysmodules_free(char **names, size_t n);
+
 /* /proc/PID/mountinfo; strings with the kernel's \ooo escapes decoded. */
 struct ir_mount {
 	uint64_t	 id, parent;
