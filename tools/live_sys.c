@@ -93,11 +93,17 @@ live_modules(struct live *l)
 
 	if (live_readat(l->proc_fd, "modules", &b, CONF_MAX, &e) != IR_OK ||
 	    ir_modules_parse(b.buf, b.len, &m, &n, &e) != IR_OK) {
-		/* A kernel built without modules has no /proc/modules. */
-		if (e.code != IR_ENOENT)
-			live_problem(l, "modules", "/proc/modules", e.msg);
+		/*
+		 * A kernel built without modules has no /proc/modules, and
+		 * then /sys/module lists built-in ones only.
+		 */
 		ir_buf_release(&b);
-		return;
+		if (e.code != IR_ENOENT) {
+			live_problem(l, "modules", "/proc/modules", e.msg);
+			return;
+		}
+		m = NULL;
+		n = 0;
 	}
 	ir_buf_release(&b);
 	if (!(have_sys = ir_sysmodules_read("/sys/module", &sys, &nsys, &e) ==
