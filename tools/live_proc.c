@@ -858,8 +858,10 @@ one_process(struct pass *ps, pid_t pid, int listed, const char *hidden,
 	if (live_readat(l->proc_fd, path, &ps->b, SMALL, &e) == IR_OK &&
 	    ir_cgroup_parse(ps->b.buf, ps->b.len, &cg, &ncg, &e) == IR_OK) {
 		for (i = 0; i < ncg; i++)
-			if (cg[i].hier == 0 && cg[i].controllers[0] == '\0')
+			if (cg[i].hier == 0 && cg[i].controllers[0] == '\0') {
 				f[n++] = IR_FSTR("cgroup", cg[i].path);
+				break;
+			}
 		if (ncg > 1 || (ncg == 1 && cg[0].hier != 0)) {
 			struct ir_buf cb = IR_BUF_INIT(SMALL);
 
