@@ -783,7 +783,15 @@ one_process(struct pass *ps, pid_t pid, int listed, const char *hidden,
 			if (replaced >= 0)
 				f[n++] = IR_FBOOL("exe_replaced", replaced);
 			if (x != NULL) {
+				struct ir_time mt = { x->mtime,
+				    (int32_t)x->mtime_ns, 1 };
+				struct ir_time ct = { x->ctime,
+				    (int32_t)x->ctime_ns, 1 };
+
 				f[n++] = IR_FU64("exe_size", x->size);
+				f[n++] = IR_FU64("exe_inode", x->ino);
+				f[n++] = IR_FTIME("exe_mtime", mt);
+				f[n++] = IR_FTIME("exe_ctime", ct);
 				f[n++] = IR_FSTR("sha256", x->sha256);
 				if (x->saved != NULL)
 					f[n++] = IR_FSTR("saved", x->saved);

@@ -115,6 +115,8 @@ wait_exe() {
 	sum=$(sha256sum orig | cut -c1-64)
 	spawn "$PWD/bin/irsleep" 600
 	wait_exe "$PID" "$PWD/bin/irsleep"
+	ino=$(stat -c %i bin/irsleep)
+	mtime=$(iso_of "$(TZ=UTC stat -c %y bin/irsleep)")
 	rm bin/irsleep
 	live out.jsonl --save-exe saved
 	pr=$(jq -c "select(.type == \"process\" and .pid == $PID)" out.jsonl)
@@ -122,6 +124,8 @@ wait_exe() {
 	assert_eq "$(jq -r .exe <<<"$pr")" "$PWD/bin/irsleep" exe
 	assert_eq "$(jq -r .exe_deleted <<<"$pr")" true exe_deleted
 	assert_eq "$(jq -r .sha256 <<<"$pr")" "$sum" "process sha256"
+	assert_eq "$(jq -r .exe_inode <<<"$pr")" "$ino" "exe_inode"
+	assert_eq "$(jq -r .exe_mtime <<<"$pr")" "$mtime" "exe_mtime"
 	assert_eq "$(jq -r .ppid <<<"$pr")" "$$" ppid
 	assert_eq "$(jq -c .argv <<<"$pr")" "[\"$PWD/bin/irsleep\",\"600\"]" argv
 	f=$(jq -c "select(.type == \"finding\" and .reason == \"deleted-exe\" and .pid == $PID)" out.jsonl)
