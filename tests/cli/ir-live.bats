@@ -478,3 +478,26 @@ time.sleep(600)' "$PWD/port"
 	# comm is what the kernel keeps of the name (first 15 bytes).
 	assert_eq "$(jq -r .comm_hex <<<"$pr")" "$(printf '%s' "$name" | bytes_hex)" comm_hex
 }
+
+@test "a listener in another network namespace: read through /proc/PID/net, mapped to its process" {
+	need_root
+	command -v python3 >/dev/null || skip "no python3"
+	command -v unshare >/dev/null || skip "no unshare"
+	unshare -n true 2>/dev/null || skip "cannot make a network namespace"
+	spawn unshare -n python3 -c '
+import socket, sys, time
+t = socket.socket(); t.bind(("127.0.0.1", 4444)); t.listen()
+open(sys.argv[1], "w").write("ok\n")
+time.sleep(600)' "$PWD/ready"
+	for i in $(seq 100); do [ -s ready ] && break; sleep 0.05; done
+	# unshare execs python3 in place: the same pid.  The namespace is
+	# new, so port 4444 is free whatever else runs.
+	ns=$(readlink "/proc/$PID/ns/net" | tr -dc 0-9)
+	[ "$ns" != "$(readlink /proc/self/ns/net | tr -dc 0-9)" ] || fail "not in another namespace"
+	live out.jsonl --no-probe
+	s=$(jq -c "select(.type == \"socket\" and .proto == \"tcp\" and .lport == 4444 and .netns == $ns)" out.jsonl)
+	[ -n "$s" ] || fail "no socket record for port 4444 in netns $ns"
+	assert_eq "$(jq -r .pid <<<"$s")" "$PID" owner
+	assert_eq "$(jq -r .state <<<"$s")" LISTEN state
+	refute has out.jsonl ".type == \"finding\" and .reason == \"orphan-listener\" and .lport == 4444"
+}
