@@ -114,7 +114,12 @@ live_socks_snapshot(struct live *l, pid_t in, uint64_t netns)
 		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
 	s->in = in;
 	s->netns = netns;
-	for (i = 0; i < NTABLES; i++)
+	/* Another namespace's process may be gone: the caller tries another. */
+	if (in > 0 && read_table(l, in, 0, &s->t[0], 1) == IR_ENOENT) {
+		free(s);
+		return NULL;
+	}
+	for (i = in > 0; i < NTABLES; i++)
 		(void)read_table(l, in, i, &s->t[i], 0);
 	return s;
 }
@@ -415,6 +420,7 @@ live_socks_report(struct live *l, struct live_socks *ss)
 void
 live_sockets_other_ns(struct live *l)
 {
+	struct live_socks *ss;
 	uint64_t *seen = NULL;
 	size_t nseen = 0, i, k;
 
@@ -426,13 +432,14 @@ live_sockets_other_ns(struct live *l)
 		for (k = 0; k < nseen; k++)
 			if (seen[k] == p->netns)
 				break;
-		if (k < nseen)
+		if (k < nseen || (ss = live_socks_snapshot(l, p->pid,
+		    p->netns)) == NULL)
 			continue;
 		if ((seen = reallocarray(seen, nseen + 1, sizeof(*seen))) ==
 		    NULL)
 			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
 		seen[nseen++] = p->netns;
-		live_socks_report(l, live_socks_snapshot(l, p->pid, p->netns));
+		live_socks_report(l, ss);
 	}
 	free(seen);
 }
