@@ -501,3 +501,20 @@ time.sleep(600)' "$PWD/ready"
 	assert_eq "$(jq -r .state <<<"$s")" LISTEN state
 	refute has out.jsonl ".type == \"finding\" and .reason == \"orphan-listener\" and .lport == 4444"
 }
+
+@test "processes starting and exiting during the run are never hidden pids" {
+	# Short-lived processes and threads, as fast as the shell forks them.
+	spawn bash -c 'while :; do /bin/true; sleep 0.001 & wait; done'
+	if command -v python3 >/dev/null; then
+		spawn python3 -c '
+import threading, time
+while True:
+    ts = [threading.Thread(target=time.sleep, args=(0.002,)) for i in range(8)]
+    [t.start() for t in ts]; [t.join() for t in ts]'
+	fi
+	for run in 1 2 3; do
+		live "out$run.jsonl"
+		refute has "out$run.jsonl" '.type == "finding" and .reason == "hidden-pid"'
+		refute has "out$run.jsonl" '.type == "problem" and .what == "process"'
+	done
+}
