@@ -74,7 +74,7 @@ wait_exe() {
 	fail "pid $1 never ran $2"
 }
 
-@test "usage: --help, --version, unknown option, operand, -o never overwrites" {
+@test "usage: --help, --version, unknown option, operand, -o never overwrites, a full output is exit 3" {
 	run_tool 0 help.txt ir-live --help
 	grep -q '^usage: ir-live' help.txt
 	run_tool 0 version.txt ir-live --version
@@ -88,6 +88,11 @@ wait_exe() {
 	assert_eq "$(cat old.jsonl)" keep "old output"
 	run_tool 2 out ir-live -o a.jsonl --case c
 	assert_stderr "exclude each other"
+	# An output that fills up is said, with exit 3.
+	if [ -w /dev/full ]; then
+		run_tool 3 out ir-live --no-probe -o /dev/full
+		assert_stderr "cannot write records"
+	fi
 }
 
 @test "provenance first: host identity as the kernel gives it, own hash, argv" {
