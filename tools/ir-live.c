@@ -40,8 +40,8 @@ usage(int status)
 	FILE *fp = status == 0 ? stdout : stderr;
 
 	(void)fprintf(fp,
-"usage: %s [-e] [-o file | --case dir] [--save-exe dir] [--root dir]\n"
-"               [--no-probe]\n"
+"usage: %s [-e] [-o file | --case dir [--case-id id] [--examiner name]]\n"
+"               [--save-exe dir] [--root dir] [--no-probe]\n"
 "Record the volatile state of this host from /proc and /sys, never through\n"
 "its programs: provenance, mounts, processes (listed and probed up to\n"
 "pid_max) with their open files, sockets mapped to processes, kernel\n"
@@ -52,6 +52,7 @@ usage(int status)
 "  -e, --env             write every process's environment\n"
 "  -o, --output FILE     write to FILE (never overwritten), not stdout\n"
 "      --case DIR        write into case DIR and log it in its custody chain\n"
+"      --case-id ID, --examiner NAME   recorded when the case is made\n"
 "      --save-exe DIR    copy every executable, memfd and deleted open file\n"
 "                        whole into DIR (made if missing), once per content\n"
 "      --root DIR        read /etc and /var files (ld.so.preload, DNS\n"
