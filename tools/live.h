@@ -108,6 +108,13 @@ char	*live_readlink(int dirfd, const char *path, size_t *len);
 /* A path under --root ("/etc/resolv.conf" -> "ROOT/etc/resolv.conf"). */
 const char *live_path(const struct live *, const char *abs, char *buf,
 	    size_t bufsz);
+/*
+ * Read a file of the host (under --root), following symbolic links as
+ * the host would but each resolved under --root again: final gets the
+ * path finally read.  IR_ENOENT when it (or a link's target) is missing.
+ */
+int	 live_read_host_file(const struct live *, const char *abs,
+	    struct ir_buf *b, char *final, size_t finalsz, struct ir_err *);
 /* The JSON array of strings of a NUL-separated buffer, into b. */
 int	 live_json_strings(struct ir_buf *b, const char *p, size_t n,
 	    int *lossy, struct ir_err *);

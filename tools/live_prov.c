@@ -44,6 +44,34 @@ first_line(int dirfd, const char *path, char *out, size_t outsz)
 	return out;
 }
 
+/* The same for a file of the host's /etc, under --root. */
+static char *
+etc_line(struct live *l, const char *abs, char *out, size_t outsz)
+{
+	struct ir_buf b = IR_BUF_INIT(65536);
+	struct ir_err e;
+	char final[4096];
+	size_t n;
+
+	out[0] = '\0';
+	if (live_read_host_file(l, abs, &b, final, sizeof(final), &e) ==
+	    IR_OK) {
+		n = 0;
+		while (n < b.len && b.buf[n] != '\n' && b.buf[n] != '\0')
+			n++;
+		while (n > 0 && (b.buf[n - 1] == ' ' || b.buf[n - 1] == '\t' ||
+		    b.buf[n - 1] == '\r'))
+			n--;
+		if (n >= outsz)
+			n = outsz - 1;
+		memcpy(out, b.buf, n);
+		out[n] = '\0';
+	} else if (e.code != IR_ENOENT)
+		live_problem(l, "provenance", abs, e.msg);
+	ir_buf_release(&b);
+	return out;
+}
+
 static int64_t
 boot_time(struct live *l)
 {
@@ -126,8 +154,7 @@ live_provenance(struct live *l)
 	if (first_line(l->proc_fd, "sys/kernel/domainname", dom,
 	    sizeof(dom))[0] != '\0')
 		f[n++] = IR_FSTR("domainname", dom);
-	if (first_line(AT_FDCWD, live_path(l, "/etc/machine-id", rootbuf,
-	    sizeof(rootbuf)), mid, sizeof(mid))[0] != '\0')
+	if (etc_line(l, "/etc/machine-id", mid, sizeof(mid))[0] != '\0')
 		f[n++] = IR_FSTR("machine_id", mid);
 	if (first_line(l->proc_fd, "sys/kernel/random/boot_id", bootid,
 	    sizeof(bootid))[0] != '\0')
@@ -159,8 +186,7 @@ live_provenance(struct live *l)
 	f[n++] = IR_FTIME("time", now);
 	f[n++] = IR_FI64("monotonic_ns", (int64_t)mono.tv_sec * 1000000000 +
 	    mono.tv_nsec);
-	if (first_line(AT_FDCWD, live_path(l, "/etc/timezone", rootbuf,
-	    sizeof(rootbuf)), tz, sizeof(tz))[0] != '\0')
+	if (etc_line(l, "/etc/timezone", tz, sizeof(tz))[0] != '\0')
 		f[n++] = IR_FSTR("timezone", tz);
 	if ((link = live_readlink(AT_FDCWD, live_path(l, "/etc/localtime",
 	    rootbuf, sizeof(rootbuf)), &ll)) != NULL) {

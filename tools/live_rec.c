@@ -158,3 +158,80 @@ live_json_strings(struct ir_buf *b, const char *p, size_t n, int *lossy,
 	}
 	return ir_buf_addch(b, ']', e);
 }
+
+/* "/etc/../run/x" to "/run/x", in place, as the path names (lexically). */
+static void
+normalize(char *path)
+{
+	char out[4096];
+	size_t o = 0, n, k;
+	const char *p = path, *q;
+
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		q = strchr(p, '/');
+		n = q != NULL ? (size_t)(q - p) : strlen(p);
+		if (n == 1 && p[0] == '.')
+			;
+		else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			for (k = o; k > 0 && out[k - 1] != '/'; k--)
+				;
+			o = k > 0 ? k - 1 : 0;
+		} else if (o + 1 + n < sizeof(out)) {
+			out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	memcpy(path, out, o + 1);
+}
+
+int
+live_read_host_file(const struct live *l, const char *abs, struct ir_buf *b,
+    char *final, size_t finalsz, struct ir_err *e)
+{
+	char cur[4096], real[4096], *link, *slash;
+	size_t ll;
+	int hops, rc;
+
+	(void)snprintf(cur, sizeof(cur), "%s", abs);
+	for (hops = 0; hops < 8; hops++) {
+		const char *p = live_path(l, cur, real, sizeof(real));
+
+		if ((link = live_readlink(AT_FDCWD, p, &ll)) == NULL) {
+			if (errno != EINVAL && errno != ENOENT)
+				return ir_err_set(e, IR_EIO, errno,
+				    "cannot read link '%s'", p);
+			(void)snprintf(final, finalsz, "%s", cur);
+			if ((rc = ir_read_file(AT_FDCWD, p, b, e)) != IR_OK &&
+			    e != NULL && e->sys_errno == ENOENT)
+				e->code = rc = IR_ENOENT;
+			return rc;
+		}
+		/* Resolved as the host would, but never out of --root. */
+		if (link[0] == '/')
+			(void)snprintf(cur, sizeof(cur), "%s", link);
+		else if ((slash = strrchr(cur, '/')) != NULL) {
+			size_t k = (size_t)(slash + 1 - cur);
+
+			if (k + ll >= sizeof(cur)) {
+				free(link);
+				return ir_err_set(e, IR_ELIMIT, 0,
+				    "'%s': link target too long", abs);
+			}
+			memcpy(cur + k, link, ll);
+			cur[k + ll] = '\0';
+		}
+		free(link);
+		normalize(cur);
+	}
+	return ir_err_set(e, IR_EFORMAT, ELOOP, "'%s': too many symbolic links",
+	    abs);
+}

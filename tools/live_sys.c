@@ -588,19 +588,29 @@ live_dns(struct live *l)
 	struct ir_buf b;
 	struct ir_err e;
 	struct conf cf;
-	char buf[4096];
+	char buf[4096], final[4096];
 	const char *p;
 	size_t i;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]) && !l->failed; i++) {
 		p = live_path(l, files[i].path, buf, sizeof(buf));
 		ir_buf_init(&b, CONF_MAX);
-		if (ir_read_file(AT_FDCWD, p, &b, &e) != IR_OK) {
-			if (e.sys_errno != ENOENT)
+		if (live_read_host_file(l, files[i].path, &b, final,
+		    sizeof(final), &e) != IR_OK) {
+			if (e.code != IR_ENOENT)
 				live_problem(l, "dns", p, e.msg);
 		} else {
+			if (strcmp(final, files[i].path) != 0) {
+				struct ir_field f[4];
+
+				/* resolv.conf -> systemd-resolved's stub. */
+				f[0] = IR_FSTR("type", "dns");
+				f[1] = IR_FSTR("path", files[i].path);
+				f[2] = IR_FSTR("link", final);
+				(void)live_emit(l, f, 3);
+			}
 			cf.l = l;
-			cf.file = files[i].path;
+			cf.file = final;
 			if (ir_conf_parse(files[i].path, b.buf, b.len,
 			    files[i].semicolon, conf_line, &cf, &e) != IR_OK &&
 			    !l->failed)
@@ -612,30 +622,38 @@ live_dns(struct live *l)
 
 /* ---- /etc/ld.so.preload ---- */
 
+static int
+preload_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == ':' || c == '\0';
+}
+
 void
 live_preload_file(struct live *l)
 {
 	struct ir_buf b = IR_BUF_INIT(CONF_MAX);
 	struct ir_field ev[3];
 	struct ir_err e;
-	char buf[4096], detail[512];
+	char buf[4096], final[4096], detail[512];
 	const char *p;
 	size_t i, j;
 
 	p = live_path(l, "/etc/ld.so.preload", buf, sizeof(buf));
-	if (ir_read_file(AT_FDCWD, p, &b, &e) != IR_OK) {
-		if (e.sys_errno != ENOENT)
+	if (live_read_host_file(l, "/etc/ld.so.preload", &b, final,
+	    sizeof(final), &e) != IR_OK) {
+		if (e.code != IR_ENOENT)
 			live_problem(l, "ld.so.preload", p, e.msg);
 		ir_buf_release(&b);
 		return;
 	}
-	/* ld.so splits the file on blanks and ':'. */
+	/*
+	 * ld.so splits the file on blanks and ':' (and stops at a NUL, which
+	 * here separates too: whatever follows is said).
+	 */
 	for (i = 0; i < b.len; i = j) {
-		while (i < b.len && strchr(" \t\n:", b.buf[i]) != NULL &&
-		    b.buf[i] != '\0')
+		while (i < b.len && preload_sep(b.buf[i]))
 			i++;
-		for (j = i; j < b.len && strchr(" \t\n:", b.buf[j]) == NULL;
-		    j++)
+		for (j = i; j < b.len && !preload_sep(b.buf[j]); j++)
 			;
 		if (j == i)
 			break;

@@ -207,14 +207,30 @@ time.sleep(600)' "$PWD/ir.sock" "$PWD/ports"
 
 @test "--root: /etc/ld.so.preload and DNS files read there, never the host's" {
 	mkdir -p root/etc
-	printf '/lib/x86_64-linux-gnu/libirlive.so  /usr/lib/second.so:/third.so\n' >root/etc/ld.so.preload
-	printf '# comment\nnameserver 192.0.2.53 ; trailing\nsearch example.org\n' >root/etc/resolv.conf
+	mkdir -p root/etc/alt
+	printf '/lib/x86_64-linux-gnu/libirlive.so  /usr/lib/second.so:/third.so\n' >root/etc/alt/preload
+	# A symlink is followed, under --root: never to the host's file.
+	ln -s /etc/alt/preload root/etc/ld.so.preload
+	mkdir -p root/run/resolve
+	printf '# comment\nnameserver 192.0.2.53 ; trailing\nsearch example.org\n' >root/run/resolve/stub.conf
+	ln -s ../run/resolve/stub.conf root/etc/resolv.conf
 	printf '127.0.0.1\tlocalhost\n203.0.113.9 evil.example\n' >root/etc/hosts
+	printf '0123456789abcdef0123456789abcdef\n' >root/etc/machine-id
 	live out.jsonl --no-probe --root "$PWD/root"
+	assert_eq "$(head -n 1 out.jsonl | jq -r .machine_id)" 0123456789abcdef0123456789abcdef machine_id
+	assert_eq "$(head -n 1 out.jsonl | jq -r .files_root)" "$PWD/root" files_root
 	assert_eq "$(jq -r 'select(.type == "finding" and .reason == "ld-preload" and .path == "/etc/ld.so.preload") | .library' out.jsonl)" \
 	    "$(printf '/lib/x86_64-linux-gnu/libirlive.so\n/usr/lib/second.so\n/third.so')" "preload libraries"
-	assert_eq "$(jq -r 'select(.type == "dns" and .path == "/etc/resolv.conf") | [.line, .key, .value] | @tsv' out.jsonl)" \
+	assert_eq "$(jq -r 'select(.type == "dns" and .path == "/etc/resolv.conf") | .link' out.jsonl)" \
+	    /run/resolve/stub.conf "resolv.conf link"
+	assert_eq "$(jq -r 'select(.type == "dns" and .path == "/run/resolve/stub.conf") | [.line, .key, .value] | @tsv' out.jsonl)" \
 	    "$(printf '2\tnameserver\t192.0.2.53\n3\tsearch\texample.org')" resolv.conf
+	# A NUL in ld.so.preload hides nothing from ir-live.
+	rm root/etc/ld.so.preload
+	printf '/a.so\0/hidden.so\n' >root/etc/ld.so.preload
+	live nul.jsonl --no-probe --root "$PWD/root"
+	assert_eq "$(jq -r 'select(.type == "finding" and .reason == "ld-preload" and .path == "/etc/ld.so.preload") | .library' nul.jsonl)" \
+	    "$(printf '/a.so\n/hidden.so')" "preload after a NUL"
 	assert_eq "$(jq -r 'select(.type == "dns" and .path == "/etc/hosts") | .key + " " + .value' out.jsonl)" \
 	    "$(printf '127.0.0.1 localhost\n203.0.113.9 evil.example')" hosts
 }
