@@ -539,3 +539,52 @@ while True:
 		refute has "out$run.jsonl" '.type == "problem" and .what == "process"'
 	done
 }
+
+@test "a userland rootkit hiding a pid from readdir (libprocesshider-style): the probe finds it" {
+	command -v cc >/dev/null || skip "no C compiler"
+	file -L "$IRKIT_BIN/ir-live" | grep -q 'dynamically linked' ||
+	    skip "a static ir-live cannot be hooked (that is the point)"
+	cat >hider.c <<'C'
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Drop the entry named $IRLIVE_HIDE, as libprocesshider does. */
+#define HOOK(name, type)						\
+type *name(DIR *d)							\
+{									\
+	static type *(*real)(DIR *);					\
+	const char *h = getenv("IRLIVE_HIDE");				\
+	type *e;							\
+									\
+	if (real == NULL)						\
+		real = (type *(*)(DIR *))dlsym(RTLD_NEXT, #name);	\
+	while ((e = real(d)) != NULL && h != NULL &&			\
+	    strcmp(e->d_name, h) == 0)					\
+		;							\
+	return e;							\
+}
+HOOK(readdir, struct dirent)
+HOOK(readdir64, struct dirent64)
+C
+	cc -shared -fPIC -o hider.so hider.c -ldl
+	spawn sleep 600
+	wait_exe "$PID" "$(readlink -f "$(command -v sleep)")"
+	# The hook works: ir-live --no-probe cannot see the process.
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    LD_PRELOAD=$PWD/hider.so IRLIVE_HIDE=$PID live blind.jsonl --no-probe
+	refute has blind.jsonl ".type == \"process\" and .pid == $PID"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    LD_PRELOAD=$PWD/hider.so IRLIVE_HIDE=$PID live out.jsonl
+	f=$(jq -c "select(.type == \"finding\" and .reason == \"hidden-pid\" and .pid == $PID)" out.jsonl)
+	[ -n "$f" ] || fail "no hidden-pid finding for $PID"
+	assert_eq "$(jq -r .how <<<"$f")" unlisted how
+	pr=$(jq -c "select(.type == \"process\" and .pid == $PID)" out.jsonl)
+	assert_eq "$(jq -r .listed <<<"$pr")" false listed
+	assert_eq "$(jq -r .comm <<<"$pr")" sleep comm
+	assert_eq "$(jq -r .ppid <<<"$pr")" "$$" ppid
+	# Nothing else is flagged.
+	assert_eq "$(jq -s 'map(select(.type == "finding" and .reason == "hidden-pid")) | length' out.jsonl)" 1 "hidden-pid findings"
+}
