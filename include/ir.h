@@ -30,6 +30,7 @@
 #include "ir/procmem.h"
 #include "ir/utmp.h"
 #include "ir/proc.h"
+#include "ir/net.h"
 #include "ir/age.h"
 
 #endif
