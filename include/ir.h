@@ -31,5 +31,7 @@
 #include "ir/utmp.h"
 #include "ir/proc.h"
 #include "ir/age.h"
+#include "ir/passwd.h"
+#include "ir/catalog.h"
 
 #endif
