@@ -33,5 +33,6 @@
 #include "ir/age.h"
 #include "ir/passwd.h"
 #include "ir/catalog.h"
+#include "ir/fsdir.h"
 
 #endif

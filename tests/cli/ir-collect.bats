@@ -287,3 +287,63 @@ plant() {
 	has res/collect.jsonl '.type == "file"'
 	refute has res/collect.jsonl '.type == "file" and (.path | startswith($d))' --arg d "$PWD/res"
 }
+
+# raw_image: an ext4 image holding etc/cron.d/evil, loop-mounted at mnt,
+# with an empty directory bind-mounted over mnt/etc/cron.d.
+raw_image() {
+	need_root
+	command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 is not installed"
+	[ -c /dev/loop-control ] || skip "no loop device support"
+	mkdir -p tree/etc/cron.d tree/etc/ssh tree/root mnt empty
+	printf '* * * * * root /dev/shm/.k\n' >tree/etc/cron.d/evil
+	printf 'ok\n' >tree/etc/hostname
+	mkfs.ext4 -q -d tree img 16M || fail "mkfs.ext4"
+	local loop
+	loop=$(losetup -f --show img) || skip "losetup cannot make a loop device"
+	echo "$loop" >>"$BATS_TEST_TMPDIR/loops"
+	mount "$loop" mnt || skip "cannot mount ext4"
+	echo "$PWD/mnt" >>"$BATS_TEST_TMPDIR/mounts"
+	RAW_LOOP=$loop
+}
+
+@test "--raw: a cron file hidden under a bind mount is reported from the block device; exit 1" {
+	raw_image
+	# Nothing hidden yet: no finding, exit 0.
+	collect 0 /dev/null --root mnt --raw -o clean --no-nice
+	refute has clean/collect.jsonl '.type == "finding"'
+	assert_eq "$(outcome clean/collect.jsonl cron files)" 1
+	mount --bind empty mnt/etc/cron.d
+	echo "$PWD/mnt/etc/cron.d" >>"$BATS_TEST_TMPDIR/mounts"
+	[ -z "$(ls -A mnt/etc/cron.d)" ] || fail "the bind mount hides nothing"
+	collect 1 /dev/null --root mnt --raw -o res --no-nice
+	local f
+	f=$(jq -c 'select(.type == "finding" and .path == "/etc/cron.d/evil")' res/collect.jsonl)
+	[ -n "$f" ] || { cat res/collect.jsonl >&2; fail "evil not reported"; }
+	assert_eq "$(jq -r .reason <<<"$f")" hidden-name
+	assert_eq "$(jq -r .fstype <<<"$f")" ext4
+	assert_eq "$(jq -r .raw_path <<<"$f")" /etc/cron.d
+	assert_eq "$(jq -r .under_mount <<<"$f")" "$PWD/mnt/etc/cron.d"
+	assert_eq "$(jq -r .live_stat <<<"$f")" absent
+	# The inode is the one debugfs gives for the name.
+	assert_eq "$(jq -r .inode <<<"$f")" \
+	    "$(debugfs -R 'stat /etc/cron.d/evil' img 2>/dev/null | sed -n 's/^Inode: \([0-9]*\).*/\1/p')"
+	assert_stderr "/etc/cron.d/evil is on disk"
+	# The mounted view, which is what was collected, had no cron file.
+	assert_eq "$(outcome res/collect.jsonl cron status)" empty
+	# Names that are visible are never findings.
+	refute has res/collect.jsonl '.type == "finding" and .path == "/etc/hostname"'
+}
+
+@test "--raw: a directory on a file system without a block device is a problem record, not a crash" {
+	need_root
+	mkdir -p root/dev/shm
+	mount -t tmpfs tmpfs root/dev/shm || skip "cannot mount tmpfs"
+	echo "$PWD/root/dev/shm" >>"$BATS_TEST_TMPDIR/mounts"
+	touch root/dev/shm/x
+	cat >cat.json <<-'EOF'
+	{ "category": "t", "artifacts": [ { "name": "shm", "description": "d", "paths": ["/dev/shm/*"] } ] }
+	EOF
+	collect 0 /dev/null --catalog cat.json --root root --raw -o res --no-nice
+	has res/collect.jsonl '.type == "problem" and .path == "/dev/shm" and (.error | test("tmpfs file system without a block device"))'
+	assert_eq "$(outcome res/collect.jsonl shm status)" collected
+}
