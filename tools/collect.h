@@ -58,8 +58,10 @@ struct coll {
 	uint64_t		 nfiles, nbytes, nrecords;
 	struct ir_progress	 prog;
 	struct ir_err		 err;
+	struct ir_buf		 scratch;
 	int			 out_failed;
 	char			 stop_reason[300];
+	char			 stop_path[8192];	/* where it stopped */
 };
 
 /* A problem record (and its line on stderr). */

@@ -178,6 +178,9 @@ add_pat(struct cplan *pl, const char *path, size_t art, int recursive,
 		}
 	}
 	p->ncomp = *s == '\0' ? k : k + 1;
+	for (p->nfixed = 0; p->nfixed < p->ncomp; p->nfixed++)
+		if (strpbrk(p->comp[p->nfixed], "*?[\\") != NULL)
+			break;
 	p->art = art;
 	p->recursive = recursive;
 	pl->n++;
@@ -282,4 +285,28 @@ cplan_step(const struct cplan *pl, const struct calive *in, size_t n,
 		}
 	}
 	return k;
+}
+
+int
+cplan_done_before(const struct cpat *p, const char *stop)
+{
+	const char *s = stop, *c;
+	size_t i, n;
+	int d;
+
+	for (i = 0; i < p->nfixed; i++) {
+		while (*s == '/')
+			s++;
+		if (*s == '\0')
+			return 0;	/* the prefix is below stop */
+		c = strchr(s, '/');
+		n = c != NULL ? (size_t)(c - s) : strlen(s);
+		d = strncmp(p->comp[i], s, n);
+		if (d == 0 && p->comp[i][n] != '\0')
+			d = 1;		/* longer: after s's name */
+		if (d != 0)
+			return d < 0;
+		s += n;
+	}
+	return 0;			/* an ancestor of stop, or stop */
 }

