@@ -21,7 +21,7 @@ setup(void **state)
 	ut_sh("cd '%s' && mkdir -p t/d/sub && printf a >t/d/a && printf bb >t/d/b "
 	    "&& ln -s /etc/passwd t/d/lnk && mkfifo t/d/fifo && "
 	    "printf x >\"t/d/bad$(printf '\\377')\" && "
-	    "mkfs.ext4 -q -d t img 8M 2>/dev/null && debugfs -w -R 'rm /d/b' img "
+	    "mkfs.ext4 -q -d t img 8M >/dev/null 2>&1 && debugfs -w -R 'rm /d/b' img "
 	    ">/dev/null 2>&1", dir);
 	return 0;
 }
