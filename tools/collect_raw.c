@@ -20,6 +20,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <time.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +47,11 @@ struct rawname {
 	char		*name;
 };
 
+/* Seconds one listing may take: libtsk can spin on a crafted file system. */
+#define LIST_SECONDS	60
+
 struct rawjob {
+	unsigned	 seconds;	/* the listing's time limit */
 	const char	*dev;
 	const char	*path;		/* inside the file system */
 	struct rawname	*v;
@@ -81,6 +87,7 @@ list_child(int fd, void *arg)
 	size_t n;
 	int rc = 0;
 
+	(void)alarm(j->seconds);
 	if ((fp = fdopen(fd, "w")) == NULL)
 		return 1;
 	if (ir_img_open(&img, j->dev, "raw", &e) != IR_OK)
@@ -262,6 +269,15 @@ struct layer {
 	const struct ir_mount	*over;	/* the mount hiding it, or NULL */
 };
 
+static double
+now_mono_raw(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* /dev/NAME of a device number, from sysfs's uevent (no /dev/block). */
 static void
 sys_devname(const struct ir_mount *m, char *dev, size_t sz)
@@ -299,6 +315,7 @@ check_layer(struct coll *c, int dirfd, const char *dir, const char *real,
 	char dev[64], rawpath[PATH_MAX + 8], path[PATH_MAX + 8], msg[600];
 	const char *rest, *key;
 	size_t i, n;
+	double left;
 	int status = IR_EXIT_OK;
 
 	(void)snprintf(dev, sizeof(dev), "/dev/block/%u:%u", m->major,
@@ -324,6 +341,14 @@ check_layer(struct coll *c, int dirfd, const char *dir, const char *real,
 	if (rawpath[0] == '\0')
 		(void)snprintf(rawpath, sizeof(rawpath), "/");
 	memset(&j, 0, sizeof(j));
+	j.seconds = LIST_SECONDS;
+	if (c->deadline > 0) {
+		left = c->deadline - now_mono_raw();
+		if (left < 1)
+			left = 1;
+		if (left < LIST_SECONDS)
+			j.seconds = (unsigned)left;
+	}
 	j.dev = dev;
 	j.path = rawpath;
 	(void)fflush(stderr);
@@ -335,7 +360,11 @@ check_layer(struct coll *c, int dirfd, const char *dir, const char *real,
 		return IR_EXIT_INCOMPLETE;
 	}
 	if (end.signal != 0 || end.status != 0) {
-		if (end.signal != 0)
+		if (end.signal == SIGALRM)
+			(void)snprintf(msg, sizeof(msg), "--raw: not checked: "
+			    "reading %s on %s took over %u s (stopped)",
+			    rawpath, dev, j.seconds);
+		else if (end.signal != 0)
 			(void)snprintf(msg, sizeof(msg), "--raw: not checked: "
 			    "reading %s on %s %s", rawpath, dev, end.hung ?
 			    "hung (libtsk deadlocked)" : "crashed libtsk");
@@ -409,7 +438,17 @@ craw_run(struct coll *c)
 		    "checked");
 		return IR_EXIT_INCOMPLETE;
 	}
-	for (i = 0; raw_dirs[i] != NULL && !tool_stop; i++) {
+	for (i = 0; raw_dirs[i] != NULL; i++) {
+		if (tool_stop || (c->deadline > 0 && now_mono_raw() >=
+		    c->deadline)) {
+			(void)snprintf(msg, sizeof(msg), "--raw: stopped (%s) "
+			    "before %s: the rest was not checked", tool_stop ?
+			    "interrupted" : "the overall --deadline was reached",
+			    raw_dirs[i]);
+			coll_problem(c, NULL, msg);
+			status = tool_status(status, IR_EXIT_INCOMPLETE);
+			break;
+		}
 		if ((fd = open_in_root(c->rootfd, raw_dirs[i] + 1)) < 0) {
 			if (errno != ENOENT && errno != ENOTDIR) {
 				(void)snprintf(msg, sizeof(msg), "--raw: not "

@@ -934,6 +934,8 @@ main(int argc, char *argv[])
 	}
 	if (raw && c.stop_reason[0] == '\0')
 		status = tool_status(status, craw_run(&c));
+	else if (raw)
+		coll_problem(&c, NULL, "--raw: not run: the collection stopped");
 	status = tool_status(status, write_outcomes(&c));
 	if (ir_writer_close(c.w, &e) != IR_OK || c.out_failed) {
 		tool_warnx("cannot write the records: %s", e.msg);

@@ -9,7 +9,7 @@
  *    come; allocated is 0 or 1;
  *  - a callback error stops the listing: no call after it, and that error
  *    is returned;
- *  - a listing that fails says why (a message), IR_ENOENT only for a
+ *  - a listing that fails says why (a message), as does one of a
  *    directory that is not there.
  *
  * libtsk is run as fuzz_fs runs it, and for the same reasons (a crafted
