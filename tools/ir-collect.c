@@ -909,6 +909,10 @@ main(int argc, char *argv[])
 		be_nice();
 	if (deadline > 0)
 		c.deadline = now_mono() + deadline;
+	if (c.excl_dev == c.root_dev)
+		coll_problem(&c, NULL, "the output is on the file system being "
+		    "collected: the copies take its free space, where deleted "
+		    "files may still be (write to another disk)");
 	if (c.plan.passwd_note[0] != '\0')
 		coll_problem(&c, "/etc/passwd", c.plan.passwd_note);
 	ir_progress_init(&c.prog, 0);

@@ -163,6 +163,22 @@ hex_decode_stdin() {
 	assert_eq "$(outcome res/collect.jsonl rpm-db files)" 0
 }
 
+@test "one walk: /etc is opened once for all its artifacts; a tree no path can match is never entered" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	plant root
+	mkdir -p root/opt/big/deep
+	printf 'x\n' >root/opt/big/deep/file
+	local rc=0
+	strace -f -qq -e trace=openat,open -o trace "$IRKIT_BIN/ir-collect" \
+	    --root root -o res --no-nice >/dev/null 2>stderr || rc=$?
+	assert_eq "$rc" 0
+	# The walk reads with O_NOATIME (the copies' side does not).
+	[ "$(grep -c '"etc", O_RDONLY.*O_NOATIME.*O_DIRECTORY' trace)" -eq 1 ] ||
+	    { grep '"etc"' trace >&2; fail "etc opened other than once"; }
+	[ "$(jq -s '[.[] | select(.type == "outcome" and .files > 0) | .artifact] | length' res/collect.jsonl)" -ge 5 ]
+	refute grep -q '"big"\|"deep"' trace
+}
+
 @test "a separately mounted /var/log is followed" {
 	need_root
 	plant root
