@@ -754,10 +754,10 @@ main(int argc, char *argv[])
 	struct coll c;
 	struct ir_err e;
 	struct ir_walk_opts wo;
-	struct stat st;
+	struct stat st, lst;
 	const char *casedir = NULL, *case_id = NULL, *examiner = NULL;
 	const char *outdir = NULL, *catalogs[16], *base;
-	char *rootreal = NULL, js[80];
+	char *rootreal = NULL, *walkroot = NULL, js[80];
 	unsigned long nerr = 0;
 	size_t ncat = 0, i;
 	uint64_t v;
@@ -848,17 +848,37 @@ main(int argc, char *argv[])
 		tool_usage_error("give --case DIR or -o DIR (one of them)");
 
 	tool_setup();
-	if ((rootreal = realpath(c.root, NULL)) == NULL ||
-	    stat(rootreal, &st) != 0 || !S_ISDIR(st.st_mode))
-		tool_die(IR_EXIT_USAGE, "root '%s': %s", c.root, rootreal ==
-		    NULL ? strerror(errno) : "not a directory");
-	c.root = rootreal;
-	c.rootlen = strcmp(rootreal, "/") == 0 ? 0 : strlen(rootreal);
-	c.root_dev = (uint64_t)major(st.st_dev) << 32 | minor(st.st_dev);
-	if ((c.rootfd = open(rootreal, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) <
-	    0)
-		tool_die(IR_EXIT_USAGE, "root '%s': %s", rootreal,
+	/*
+	 * The root as given (trailing '/' dropped) is what is walked: an
+	 * unprivileged responder may not search the directories above it.
+	 * Its absolute name (for the records and the mounts) comes from the
+	 * open directory; a symlink given as the root is walked resolved.
+	 */
+	if ((walkroot = strdup(c.root)) == NULL)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	for (i = strlen(walkroot); i > 1 && walkroot[i - 1] == '/'; i--)
+		walkroot[i - 1] = '\0';
+	if ((c.rootfd = open(walkroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) <
+	    0 || fstat(c.rootfd, &st) != 0)
+		tool_die(IR_EXIT_USAGE, "root '%s': %s", c.root,
 		    strerror(errno));
+	(void)snprintf(js, sizeof(js), "/proc/self/fd/%d", c.rootfd);
+	if ((rootreal = calloc(1, PATH_MAX)) == NULL)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	if (readlink(js, rootreal, PATH_MAX - 1) <= 0 || rootreal[0] != '/') {
+		free(rootreal);
+		if ((rootreal = realpath(walkroot, NULL)) == NULL &&
+		    (rootreal = strdup(walkroot)) == NULL)
+			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	}
+	if (lstat(walkroot, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		free(walkroot);
+		if ((walkroot = strdup(rootreal)) == NULL)
+			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	}
+	c.root = rootreal;
+	c.rootlen = strcmp(walkroot, "/") == 0 ? 0 : strlen(walkroot);
+	c.root_dev = (uint64_t)major(st.st_dev) << 32 | minor(st.st_dev);
 	if (cplan_build(&c.plan, &c.cat, c.rootfd, &e) != IR_OK)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	if (ir_mountinfo_read(getpid(), &c.mounts, &c.nmounts, &e) != IR_OK) {
@@ -921,7 +941,7 @@ main(int argc, char *argv[])
 	memset(&wo, 0, sizeof(wo));
 	wo.stop = &tool_stop;
 	status = IR_EXIT_OK;
-	rc = ir_walk_tree(rootreal, &wo, on_ent, &c, &nerr, &e);
+	rc = ir_walk_tree(walkroot, &wo, on_ent, &c, &nerr, &e);
 	if (rc == IR_EINTR && c.stop_reason[0] == '\0')
 		(void)snprintf(c.stop_reason, sizeof(c.stop_reason),
 		    "interrupted");
@@ -966,6 +986,7 @@ main(int argc, char *argv[])
 	cplan_free(&c.plan);
 	ir_catalog_free(&c.cat);
 	free(rootreal);
+	free(walkroot);
 	ir_buf_release(&c.scratch);
 	return status;
 }

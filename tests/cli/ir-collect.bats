@@ -299,6 +299,28 @@ slow_disk() {
 	[ "$(rec one/collect.jsonl /var/bad/disk | jq -r .copied)" -lt 16777216 ] || fail "not cut"
 }
 
+@test "a directory that cannot be listed fails the artifacts under it (EACCES), and an unreadable file too" {
+	need_root
+	plant root
+	chmod 000 root/etc/cron.d
+	chmod 000 root/etc/ld.so.preload
+	mkdir res
+	chown nobody res
+	chmod 755 "$BATS_TEST_TMPDIR"
+	local rc=0
+	as_nobody "$IRKIT_BIN/ir-collect" --root root -o res --no-nice >/dev/null 2>stderr || rc=$?
+	check_sanitizer stderr
+	assert_eq "$rc" 3
+	assert_eq "$(outcome res/collect.jsonl cron status)" failed
+	assert_eq "$(outcome res/collect.jsonl cron errno)" 13
+	outcome res/collect.jsonl cron error | grep -q '^/etc/cron.d: .*Permission denied'
+	assert_eq "$(outcome res/collect.jsonl ld-preload status)" failed
+	assert_eq "$(outcome res/collect.jsonl ld-preload errno)" 13
+	assert_eq "$(rec res/collect.jsonl /etc/ld.so.preload | jq -r .errno)" 13
+	# The others are unaffected.
+	assert_eq "$(outcome res/collect.jsonl ssh-authorized-keys status)" collected
+}
+
 @test "a FIFO in a collected directory does not hang" {
 	mkdir -p root/tmp
 	mkfifo root/tmp/fifo
