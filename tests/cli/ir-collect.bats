@@ -197,7 +197,10 @@ hex_decode_stdin() {
 @test "nothing written outside the output, never over an earlier result: a second run goes to collect.2" {
 	plant root
 	collect 0 /dev/null --root root -o res --no-nice
-	collect 0 /dev/null --root root -o res --no-nice
+	# The same root, named with a trailing '/' and through a symlink.
+	ln -s root rootlink
+	collect 0 /dev/null --root rootlink/ -o res --no-nice
+	assert_eq "$(rec res/collect.2.jsonl /etc/cron.d/evil | jq -r .source)" "$PWD/root"
 	[ -f res/collect.2.jsonl ] && [ -d res/collect.2 ] || fail "no collect.2"
 	cmp res/collect/etc/cron.d/evil res/collect.2/etc/cron.d/evil
 	assert_eq "$(rec res/collect.2.jsonl /etc/cron.d/evil | jq -r .output)" collect.2/etc/cron.d/evil
