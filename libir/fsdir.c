@@ -3,6 +3,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "fs_impl.h"
@@ -31,17 +32,35 @@ ir_fs_dir_list(struct ir_fs *fs, const char *path, ir_fs_dir_fn fn,
 {
 	const TSK_FS_NAME *nm;
 	struct ir_fs_dirent de;
+	TSK_FS_FILE *tf;
 	TSK_FS_DIR *d;
+	TSK_INUM_T inum;
 	size_t i, n;
-	int rc = IR_OK;
+	int rc = IR_OK, isdir;
 
+	/*
+	 * The name first, then the directory by its inode: tsk_fs_dir_open
+	 * by path leaks a name when the path is not a directory (4.11).
+	 */
 	tsk_error_reset();
-	if ((d = tsk_fs_dir_open(fs->tsk, path)) == NULL) {
-		if (tsk_error_get_errno() == TSK_ERR_FS_ARG)
-			return ir_err_set(e, IR_ENOENT, 0, "%s: no such "
-			    "directory", path);
+	switch (tsk_fs_path2inum(fs->tsk, path, &inum, NULL)) {
+	case 0:
+		break;
+	case 1:
+		return ir_err_set(e, IR_ENOENT, 0, "%s: no such directory",
+		    path);
+	default:
 		return ir__err_from_tsk(e, IR_EFORMAT, path);
 	}
+	if ((tf = tsk_fs_file_open_meta(fs->tsk, NULL, inum)) == NULL)
+		return ir__err_from_tsk(e, IR_EFORMAT, path);
+	isdir = tf->meta != NULL && TSK_FS_IS_DIR_META(tf->meta->type);
+	tsk_fs_file_close(tf);
+	if (!isdir)
+		return ir_err_set(e, IR_EINVAL, ENOTDIR, "%s", path);
+	tsk_error_reset();
+	if ((d = tsk_fs_dir_open_meta(fs->tsk, inum)) == NULL)
+		return ir__err_from_tsk(e, IR_EFORMAT, path);
 	n = tsk_fs_dir_getsize(d);
 	for (i = 0; i < n && rc == IR_OK; i++) {
 		if ((nm = tsk_fs_dir_get_name(d, i)) == NULL || nm->name ==

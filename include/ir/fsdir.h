@@ -29,7 +29,7 @@ typedef int	(*ir_fs_dir_fn)(const struct ir_fs_dirent *, void *arg);
 /*
  * Every name of the directory path ("/etc/cron.d") of fs but "." and
  * "..", allocated and deleted ones, in on-disk order.  IR_ENOENT when
- * there is no such directory.
+ * there is no such name, IR_EINVAL (ENOTDIR) when it is not a directory.
  */
 int	 ir_fs_dir_list(struct ir_fs *fs, const char *path, ir_fs_dir_fn fn,
 	    void *arg, struct ir_err *);

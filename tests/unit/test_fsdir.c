@@ -10,6 +10,8 @@
 
 #include <sys/stat.h>
 
+#include <errno.h>
+
 static char dir[256], img_path[512];
 
 static int
@@ -142,7 +144,12 @@ test_list(void **state)
 	assert_int_equal(ir_fs_dir_list(fs, "/nope", collect, &s, &e),
 	    IR_ENOENT);
 	assert_non_null(strstr(e.msg, "/nope"));
-	assert_int_not_equal(ir_fs_dir_list(fs, "/d/a", collect, &s, &e), IR_OK);
+	assert_int_equal(ir_fs_dir_list(fs, "/d/a", collect, &s, &e),
+	    IR_EINVAL);
+	assert_int_equal(e.sys_errno, ENOTDIR);
+	assert_int_not_equal(ir_fs_dir_list(fs, "/d/a/x", collect, &s, &e),
+	    IR_OK);
+	assert_true(e.msg[0] != '\0');
 
 	/* The callback stops it. */
 	memset(&s, 0, sizeof(s));
