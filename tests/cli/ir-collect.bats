@@ -326,6 +326,29 @@ slow_disk() {
 	assert_eq "$(outcome res/collect.jsonl ssh-authorized-keys status)" collected
 }
 
+@test "a file that grows while it is copied is flagged changed_while_copied" {
+	mkdir -p root/var/log
+	head -c 134217728 /dev/zero >root/var/log/syslog
+	cat >cat.json <<-'EOF'
+	{ "category": "t", "artifacts": [ { "name": "log", "description": "d",
+	  "paths": ["/var/log/syslog", "/var/log/quiet"], "max_size": "1G" } ] }
+	EOF
+	printf 'still\n' >root/var/log/quiet
+	# A writer that appends all the time the copy runs.
+	( while [ ! -e stop ]; do printf 'line\n' >>root/var/log/syslog; done ) &
+	local writer=$!
+	sleep 0.2
+	collect 0 /dev/null --catalog cat.json --root root -o res --no-nice
+	touch stop
+	wait "$writer"
+	assert_eq "$(rec res/collect.jsonl /var/log/syslog | jq -r .changed_while_copied)" true
+	assert_eq "$(rec res/collect.jsonl /var/log/quiet | jq -r .changed_while_copied)" false
+	assert_eq "$(outcome res/collect.jsonl log changed_while_copied)" 1
+	# The hash is that of the bytes copied, which the copy holds.
+	assert_eq "$(rec res/collect.jsonl /var/log/syslog | jq -r .sha256)" \
+	    "$(sha res/collect/var/log/syslog)"
+}
+
 @test "a FIFO in a collected directory does not hang" {
 	mkdir -p root/tmp
 	mkfifo root/tmp/fifo
