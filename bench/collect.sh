@@ -35,7 +35,7 @@ peer() {
 }
 
 ratio() {
-	echo "scale=2; $1 / $2" | bc -l
+	printf '%.2f' "$(echo "$1 / $2" | bc -l)"
 }
 
 echo "host:        $(nproc) cores, default catalogue ($("$bin/ir-collect" --list | wc -l) artifacts), root /"

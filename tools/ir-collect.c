@@ -707,7 +707,12 @@ list_catalog(const struct ir_catalog *cat)
 static void
 be_nice(void)
 {
-	if (setpriority(PRIO_PROCESS, 0, 10) != 0)
+	int cur;
+
+	/* Only ever lower it: a responder may have started us nicer. */
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, 0);
+	if ((errno != 0 || cur < 10) && setpriority(PRIO_PROCESS, 0, 10) != 0)
 		tool_warnx("cannot lower the CPU priority: %s", strerror(errno));
 	/* IOPRIO_WHO_PROCESS, this process, best effort (2) level 7. */
 	if (syscall(SYS_ioprio_set, 1, 0, (2 << 13) | 7) != 0)

@@ -291,6 +291,26 @@ slow_disk() {
 	[ "$(jq -r .copied <<<"$f")" -lt 16777216 ] || fail "not interrupted"
 }
 
+@test "it runs at nice 10 and best-effort I/O priority 7 unless --no-nice" {
+	slow_disk
+	command -v ionice >/dev/null || skip "ionice is not installed"
+	local pid rc=0
+	"$IRKIT_BIN/ir-collect" --catalog cat.json --root root -o res 2>stderr &
+	pid=$!
+	sleep 1
+	assert_eq "$(ps -o ni= -p "$pid" | tr -d ' ')" 10
+	assert_eq "$(ionice -p "$pid")" "best-effort: prio 7"
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	assert_eq "$rc" 3
+	"$IRKIT_BIN/ir-collect" --catalog cat.json --root root -o res2 --no-nice 2>stderr &
+	pid=$!
+	sleep 1
+	assert_eq "$(ps -o ni= -p "$pid" | tr -d ' ')" "$(ps -o ni= -p $$ | tr -d ' ')"
+	kill -INT "$pid"
+	wait "$pid" || true
+}
+
 @test "--deadline and --artifact-deadline stop a slow copy with a clear outcome" {
 	slow_disk
 	collect 3 /dev/null --catalog cat.json --root root -o all --no-nice --deadline 2s
