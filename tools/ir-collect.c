@@ -714,7 +714,13 @@ be_nice(void)
 	cur = getpriority(PRIO_PROCESS, 0);
 	if ((errno != 0 || cur < 10) && setpriority(PRIO_PROCESS, 0, 10) != 0)
 		tool_warnx("cannot lower the CPU priority: %s", strerror(errno));
-	/* IOPRIO_WHO_PROCESS, this process, best effort (2) level 7. */
+	/*
+	 * IOPRIO_WHO_PROCESS, this process: best effort (2) level 7, unless
+	 * it already runs idle (3).
+	 */
+	cur = (int)syscall(SYS_ioprio_get, 1, 0);
+	if (cur >= 0 && cur >> 13 == 3)
+		return;
 	if (syscall(SYS_ioprio_set, 1, 0, (2 << 13) | 7) != 0)
 		tool_warnx("cannot lower the I/O priority: %s", strerror(errno));
 }
