@@ -249,11 +249,14 @@ copy_expired(void *arg)
 		return 1;
 	if (c->deadline > 0 && t >= c->deadline)
 		return 1;
-	if (c->art_deadline > 0)
+	if (c->art_deadline > 0 && c->narts > 0) {
+		/* Every artifact naming the file is out of time. */
 		for (i = 0; i < c->narts; i++)
-			if (c->st[c->arts[i]].secs + (t - c->copy_started) >=
+			if (c->st[c->arts[i]].secs + (t - c->copy_started) <
 			    c->art_deadline)
-				return 1;
+				return 0;
+		return 1;
+	}
 	return 0;
 }
 
@@ -339,7 +342,7 @@ take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
 	size_t i, a0 = c->arts[0];
 	char why[128];
 	double t0;
-	int fd, err;
+	int err, left;
 
 	fi.path = rel;
 	fi.pathlen = strlen(rel);
@@ -349,9 +352,8 @@ take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
 			max = c->cat.v[c->arts[i]].max_size;
 	if (fi.error[0] != '\0' && fi.mode == 0) {
 		/* Not even examined: say why, with the errno. */
-		fd = fstatat(ent->dirfd, ent->relname, &(struct stat){ 0 },
-		    AT_SYMLINK_NOFOLLOW);
-		err = fd != 0 ? errno : EIO;
+		err = fstatat(ent->dirfd, ent->relname, &(struct stat){ 0 },
+		    AT_SYMLINK_NOFOLLOW) != 0 ? errno : EIO;
 		for (i = 0; i < c->narts; i++) {
 			s = &c->st[c->arts[i]];
 			if (err != ENOENT) {
@@ -400,15 +402,22 @@ take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
 		file_record(c, &fi, a0, NULL, 0);
 		return 0;
 	}
-	if (c->art_deadline > 0)
-		for (i = 0; i < c->narts; i++) {
-			s = &c->st[c->arts[i]];
-			if (s->secs >= c->art_deadline) {
-				s->deadline_hit = 1;
-				s->skipped++;
-				return 0;
+	if (c->art_deadline > 0) {
+		/* Left only when no artifact naming it has time left. */
+		for (i = 0, left = 0; i < c->narts; i++)
+			if (c->st[c->arts[i]].secs < c->art_deadline)
+				left = 1;
+		if (!left) {
+			fi.skipped = "its artifact's --artifact-deadline was "
+			    "reached";
+			for (i = 0; i < c->narts; i++) {
+				c->st[c->arts[i]].deadline_hit = 1;
+				c->st[c->arts[i]].skipped++;
 			}
+			file_record(c, &fi, a0, NULL, 0);
+			return 0;
 		}
+	}
 	if (S_ISREG(fi.mode) && fstatvfs(c->cp.outfd, &vfs) == 0 &&
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < c->min_free +
 	    (fi.size < max ? fi.size : max)) {
