@@ -32,5 +32,8 @@
 #include "ir/proc.h"
 #include "ir/net.h"
 #include "ir/age.h"
+#include "ir/passwd.h"
+#include "ir/catalog.h"
+#include "ir/fsdir.h"
 
 #endif
