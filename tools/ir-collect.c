@@ -140,24 +140,6 @@ time_before(const struct ir_time *a, const struct ir_time *b)
 
 /* --- records --------------------------------------------------------- */
 
-void
-coll_problem(struct coll *c, const char *path, const char *what)
-{
-	struct ir_field f[6];
-	struct ir_err e;
-	size_t n = 0;
-
-	f[n++] = IR_FSTR("type", "problem");
-	f[n++] = IR_FSTR("source", c->root);
-	if (path != NULL)
-		f[n++] = IR_FSTR("path", path);
-	f[n++] = IR_FSTR("error", what);
-	if (ir_writer_record(c->w, f, n, &e) != IR_OK)
-		c->out_failed = 1;
-	tool_warnx("%s%s%s", path != NULL ? path : "", path != NULL ? ": " : "",
-	    what);
-}
-
 static void
 astat_reason(struct astat *s, const char *fmt, const char *arg)
 {
