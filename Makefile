@@ -181,6 +181,8 @@ install: all
 	install -m 644 include/ir/*.h $(DESTDIR)$(PREFIX)/include/ir
 	install -m 644 man/*.1 $(DESTDIR)$(MANPREFIX)/man1
 	install -m 644 man/*.7 $(DESTDIR)$(MANPREFIX)/man7
+	install -d $(DESTDIR)$(PREFIX)/share/irkit/catalog
+	install -m 644 catalog/*.json $(DESTDIR)$(PREFIX)/share/irkit/catalog
 
 lint:
 	mandoc -Tlint -Wwarning man/*.1 man/*.7

@@ -240,7 +240,26 @@ struct ir_age_ids {
 	struct age_id	*v;
 };
 
-/* A recipient string to its public key; the message never quotes s. */
+/*
+ * A low-order point would give every file key to whoever sees the header:
+ * X25519 of it with any (clamped) scalar is zero, which x25519() refuses.
+ */
+static int
+check_point(const char *s, const unsigned char pk[32], struct ir_err *e)
+{
+	static const unsigned char one[32] = { 1 };
+	unsigned char out[32];
+	int rc;
+
+	rc = x25519(one, pk, out, e);
+	OPENSSL_cleanse(out, sizeof(out));
+	if (rc == IR_EFORMAT)
+		return ir_err_set(e, IR_EINVAL, 0, "age recipient '%s': a "
+		    "low-order point, not a usable X25519 public key", s);
+	return rc;
+}
+
+/* A recipient string to its public key. */
 static int
 parse_recipient(const char *s, unsigned char pk[32], struct ir_err *e)
 {
@@ -275,7 +294,7 @@ parse_recipient(const char *s, unsigned char pk[32], struct ir_err *e)
 	if (n != 32)
 		return ir_err_set(e, IR_EINVAL, 0, "age recipient '%s': %zu "
 		    "bytes of key, want 32", s, n);
-	return IR_OK;
+	return check_point(s, pk, e);
 }
 
 int
@@ -380,8 +399,13 @@ ir_age_ids_parse(const char *buf, size_t n, struct ir_age_ids **idsp,
 		if (len > 0 && p[0] != '#') {
 			if (ids->n == cap) {
 				cap = cap ? cap * 2 : 4;
-				if (cap > 1 << 20 ||
-				    (nv = calloc(cap, sizeof(*nv))) == NULL) {
+				if (cap > 1 << 16) {
+					rc = ir_err_set(e, IR_ELIMIT, 0, "age "
+					    "identities: more than %d keys",
+					    1 << 16);
+					goto fail;
+				}
+				if ((nv = calloc(cap, sizeof(*nv))) == NULL) {
 					rc = ir_err_set(e, IR_ENOMEM, 0,
 					    "out of memory");
 					goto fail;

@@ -6,10 +6,12 @@
  * being an 11-byte big-endian counter and a last-chunk flag.
  *
  * The reader holds one ciphertext chunk plus one byte: that byte says
- * whether the chunk is the last one, so each chunk is opened once with
- * the right flag, and its plaintext is handed out only after its tag
- * checked.  A stream that ends without its last-flagged chunk is
- * IR_EFORMAT, never a clean end.
+ * whether the chunk is the last one, so a chunk is opened with the flag
+ * its place implies, and its plaintext is handed out only after its tag
+ * checked.  A full chunk that fails is tried with the other flag, to tell
+ * a cut stream from trailing data.  A stream that ends without its
+ * last-flagged chunk, or goes on after it, is IR_EFORMAT, never a clean
+ * end.
  */
 #include <errno.h>
 #include <limits.h>
@@ -51,7 +53,7 @@ struct ir_age_dec {
 	unsigned char	 key[AGE_KEY];
 	uint64_t	 counter;
 	int		 done;			/* last chunk opened */
-	int		 trailing;		/* ... and data after it */
+	int		 trailing;		/* a last chunk, more after it */
 	int		 failed;
 	struct ir_err	 err;			/* why failed */
 	size_t		 off, len;		/* unread plaintext in pt */

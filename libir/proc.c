@@ -254,6 +254,10 @@ ir_pstat_parse(const char *buf, size_t n, struct ir_pstat *st,
 			if (dec_i64(t, tl, &st->tty) != 0)
 				goto bad;
 			break;
+		case 9:
+			if (dec_u64(t, tl, &st->flags) != 0)
+				goto bad;
+			break;
 		case 20:
 			if (dec_i64(t, tl, &st->num_threads) != 0)
 				goto bad;
@@ -1310,6 +1314,79 @@ ir_mounts_free(struct ir_mount *m, size_t n)
 	for (i = 0; i < n; i++)
 		mount_clear(&m[i]);
 	free(m);
+}
+
+/* ---- /sys/module ---- */
+
+static int
+namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+ir_sysmodules_free(char **names, size_t n)
+{
+	size_t i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+ir_sysmodules_read(const char *dir, char ***out, size_t *nout,
+    struct ir_err *e)
+{
+	struct dirent *de;
+	char **a = NULL, path[512];
+	size_t n = 0, cap = 0;
+	DIR *d;
+	int rc = IR_OK;
+
+	*out = NULL;
+	*nout = 0;
+	if ((d = opendir(dir)) == NULL)
+		return ir_err_set(e, errno == ENOENT ? IR_ENOENT : IR_EIO,
+		    errno, "cannot open '%s'", dir);
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				rc = ir_err_set(e, IR_EIO, errno,
+				    "cannot read '%s'", dir);
+			break;
+		}
+		if (de->d_name[0] == '.' || strlen(de->d_name) >
+		    sizeof(path) - 16)
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/initstate", de->d_name);
+		if (faccessat(dirfd(d), path, F_OK, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if ((rc = grow(&a, &cap, n, sizeof(*a), e)) != IR_OK)
+			break;
+		if ((a[n] = strdup(de->d_name)) == NULL) {
+			rc = ir_err_set(e, IR_ENOMEM, errno, "'%s'", dir);
+			break;
+		}
+		n++;
+	}
+	(void)closedir(d);
+	if (rc != IR_OK) {
+		ir_sysmodules_free(a, n);
+		return rc;
+	}
+	if (n > 1)
+		qsort(a, n, sizeof(*a), namecmp);
+	if (n == 0) {
+		free(a);
+		a = NULL;
+	}
+	*out = a;
+	*nout = n;
+	return IR_OK;
 }
 
 /* ---- /proc/PID/fd ---- */

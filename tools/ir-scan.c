@@ -33,6 +33,7 @@ struct job {
 	struct ir_file	 f;
 	int		 fd;		/* a live file being read, or -1 */
 	int		 live;		/* open f.path on the thread */
+	int		 noscan;	/* only a problem to say, in order */
 	unsigned char	*buf;		/* or its bytes, read already */
 	size_t		 n;
 	struct ir_field	 base[12];	/* bytes of other origin: record */
@@ -304,6 +305,8 @@ job_work(void *arg, void *tp)
 	size_t n = 0;
 	int whole = 0;
 
+	if (j->noscan)
+		return;
 	if (j->nbase > 0) {		/* process memory, unallocated space */
 		if ((j->hits = scan_bytes(&t->st, j->base, j->nbase, j->buf,
 		    j->n, NULL, &j->out, &e)) < 0)
@@ -625,7 +628,35 @@ image_end(struct ir_fs *fs, const struct ir_fs_part *p, struct ir_writer *w,
 	return s->failed ? -1 : bits;
 }
 
-/* One process: every readable region, in chunks, on the threads. */
+/*
+ * A process that could not be read: a problem record, in order; unless it
+ * was ending (gone or a zombie, its memory released): no memory was missed.
+ */
+static int
+proc_problem(struct scan *s, pid_t pid, const char *msg)
+{
+	struct ir_pstat st;
+	struct ir_err e;
+	struct job *j;
+
+	if (ir_pstat_read(pid, &st, &e) != IR_OK ? e.code == IR_ENOENT :
+	    st.state == 'Z' || st.state == 'X')
+		return 0;
+	j = job_new(NULL);
+
+	j->noscan = 1;
+	(void)snprintf(j->label, sizeof(j->label), "pid %ld", (long)pid);
+	j->f.source = j->label;
+	(void)snprintf(j->f.error, sizeof(j->f.error), "%s", msg);
+	(void)submit(s, j);
+	return -1;
+}
+
+/*
+ * One process: every readable region, in chunks, on the threads.  A
+ * process that ends meanwhile is no problem; one that cannot be read
+ * (permissions, ptrace policy) is said in a problem record: -1.
+ */
 static int
 scan_process(struct scan *s, pid_t pid)
 {
@@ -637,11 +668,8 @@ scan_process(struct scan *s, pid_t pid)
 	size_t nr, i, want, got;
 	int rc = 0;
 
-	if (ir_proc_open(&pr, pid, &e) != IR_OK) {
-		if (e.code != IR_ENOENT)
-			tool_warnx("pid %ld: %s", (long)pid, e.msg);
-		return e.code == IR_ENOENT ? 0 : -1;
-	}
+	if (ir_proc_open(&pr, pid, &e) != IR_OK)
+		return e.code == IR_ENOENT ? 0 : proc_problem(s, pid, e.msg);
 	r = ir_proc_regions(pr, &nr);
 	for (i = 0; i < nr && rc == 0 && !tool_stop; i++) {
 		if (!ir_region_scannable(&r[i]))
@@ -663,7 +691,8 @@ scan_process(struct scan *s, pid_t pid)
 			if (ir_proc_read(pr, a, j->buf, want, &got, &holes,
 			    &e) != IR_OK) {
 				job_free(j);
-				rc = e.code == IR_ENOENT ? 0 : -1;
+				rc = e.code == IR_ENOENT ? 0 :
+				    proc_problem(s, pid, e.msg);
 				break;
 			}
 			j->n = got;
@@ -955,7 +984,7 @@ main(int argc, char *argv[])
 
 			if (pid == getpid())
 				continue;	/* our own rules are there */
-			if (scan_process(&s, pid) != 0 && !allproc)
+			if (scan_process(&s, pid) != 0)
 				complete = 0;
 		}
 		pool_stop(&s);

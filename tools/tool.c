@@ -186,6 +186,54 @@ tool_magic_db(void)
 	return NULL;
 }
 
+static int
+have_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *
+tool_catalog_dir(void)
+{
+	/* A build's tree only: an installed tool never looks above share/. */
+	static const struct {
+		const char *bindir, *rel;
+	} dirs[] = {
+		{ NULL, "../share/catalog" },
+		{ NULL, "../share/irkit/catalog" },
+		{ "/build/bin", "../../catalog" },
+		{ "/build/asan/bin", "../../../catalog" },
+	};
+	static char buf[PATH_MAX + 32];
+	char exe[PATH_MAX], *slash;
+	const char *env = getenv("IRKIT_CATALOG");
+	size_t i, el, bl;
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+	} else
+		(void)snprintf(exe, sizeof(exe), "%s",
+		    magic_path[0] ? magic_path : ".");
+	el = strlen(exe);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (dirs[i].bindir != NULL && ((bl = strlen(dirs[i].bindir)) >
+		    el || strcmp(exe + el - bl, dirs[i].bindir) != 0))
+			continue;
+		(void)snprintf(buf, sizeof(buf), "%s/%s", exe, dirs[i].rel);
+		if (have_dir(buf))
+			return buf;
+	}
+	return NULL;
+}
+
 void
 tool_progress(const struct ir_progress *p, const char *unit, int done)
 {

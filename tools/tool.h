@@ -41,6 +41,12 @@ void		 tool_setup(void);
 int		 tool_parse_size(const char *, uint64_t *);
 /* The kit's magic.mgc next to the executable, or NULL for the default. */
 const char	*tool_magic_db(void);
+/*
+ * The kit's catalog/ (share/catalog beside bin/, share/irkit/catalog when
+ * installed, the source tree's catalog/ for build/bin), or NULL.
+ * IRKIT_CATALOG overrides them.
+ */
+const char	*tool_catalog_dir(void);
 /* Draw the progress line on stderr if it is a terminal; done ends it. */
 void		 tool_progress(const struct ir_progress *, const char *unit,
 		    int done);

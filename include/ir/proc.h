@@ -27,6 +27,7 @@ struct ir_pstat {
 	char		 comm[IR_COMM_MAX];	/* as is: may hold ')', ' ', '\n' */
 	char		 state;			/* 'R', 'S', 'D', 'Z' ... */
 	int64_t		 ppid, pgrp, session;
+	uint64_t	 flags;			/* field 9: PF_* */
 	int64_t		 tty;			/* tty_nr: major/minor packed */
 	uint64_t	 start_time;		/* field 22: ticks after boot */
 	int64_t		 num_threads;
@@ -38,6 +39,7 @@ struct ir_pstat {
 int	 ir_pstat_parse(const char *buf, size_t n, struct ir_pstat *,
 	    struct ir_err *);
 int	 ir_pstat_read(pid_t pid, struct ir_pstat *, struct ir_err *);
+#define IR_PF_KTHREAD	0x00200000	/* a kernel thread: no exe, no mm */
 
 /* Which lines of status were seen (a kernel may lack some). */
 #define IR_ST_NAME	0x0001
@@ -163,6 +165,16 @@ int	 ir_modules_parse(const char *buf, size_t n, struct ir_module **,
 int	 ir_modules_read(struct ir_module **, size_t *, struct ir_err *);
 void	 ir_modules_free(struct ir_module *, size_t);
 
+/*
+ * The loadable modules that dir ("/sys/module", or a copy of it) lists:
+ * the entries with an initstate file (built-in ones have none), sorted
+ * by name.  Compared with /proc/modules, a name in one and not the other
+ * is a module unlinked from the kernel's list or from sysfs.
+ */
+int	 ir_sysmodules_read(const char *dir, char ***names, size_t *n,
+	    struct ir_err *);
+void	 ir_sysmodules_free(char **names, size_t n);
+
 /* /proc/PID/mountinfo; strings with the kernel's \ooo escapes decoded. */
 struct ir_mount {
 	uint64_t	 id, parent;
@@ -198,5 +210,38 @@ struct ir_fdsock {
  */
 int	 ir_proc_sockets(pid_t pid, struct ir_fdsock **, size_t *,
 	    struct ir_err *);
+
+/*
+ * /proc/PID/cmdline and /proc/PID/environ: strings each ended by a NUL
+ * (the last one may lack it: a process can overwrite its own).  The next
+ * string from *off: *s points into buf, *sl excludes the NUL; 0 at the
+ * end.  Nothing is copied, nothing is assumed about the bytes.
+ */
+int	 ir_nulstr_next(const char *buf, size_t n, size_t *off,
+	    const char **s, size_t *sl);
+/*
+ * The value of the first "name=value" of an environ buffer: 1 and *val,
+ * *vlen pointing into buf when found, else 0.
+ */
+int	 ir_environ_get(const char *buf, size_t n, const char *name,
+	    const char **val, size_t *vlen);
+
+/* /proc/PID/cgroup: "hierarchy:controllers:path" lines. */
+struct ir_cgroup {
+	uint32_t	 hier;		/* 0 for the v2 unified hierarchy */
+	char		*controllers;	/* "cpu,cpuacct", "" for v2 */
+	char		*path;		/* "/system.slice/ssh.service" */
+};
+
+int	 ir_cgroup_parse(const char *buf, size_t n, struct ir_cgroup **,
+	    size_t *, struct ir_err *);
+void	 ir_cgroups_free(struct ir_cgroup *, size_t);
+
+/*
+ * A namespace link of /proc/PID/ns ("mnt:[4026531841]"): the type (its
+ * bytes up to ':', at most 15, copied into type) and the inode.
+ */
+int	 ir_ns_link_parse(const char *link, size_t n, char type[16],
+	    uint64_t *inode, struct ir_err *);
 
 #endif

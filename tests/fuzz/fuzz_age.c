@@ -154,7 +154,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = ir_age_ids_parse((const char *)data, size, &fids, &e);
 	if (rc == IR_OK)
 		ir_age_ids_free(fids);
-	else if ((rc != IR_EFORMAT && rc != IR_EUNSUPP) || fids != NULL)
+	else if ((rc != IR_EFORMAT && rc != IR_EUNSUPP && rc != IR_ELIMIT) ||
+	    fids != NULL)
 		abort();
 	if ((s = malloc(size + 1)) == NULL)
 		abort();

@@ -5,7 +5,8 @@
  * name with the inode that /proc/self/fd shows; modules when the kernel
  * has them; synthetic hard inputs (comm "a) b (c", v6 words, "\040" in
  * mount points, names with spaces and newlines); empty files; malformed
- * lines refused as IR_EFORMAT naming the line.
+ * lines refused as IR_EFORMAT naming the line; /sys/module (a made
+ * copy, and this host's against /proc/modules).
  */
 #include "unit.h"
 
@@ -16,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 
 #define S(x)	(x), sizeof(x) - 1
@@ -720,6 +722,65 @@ test_proc_sockets(void **state)
 	assert_null(fs);
 }
 
+static void
+test_sysmodules(void **state)
+{
+	static const char *const mods[] = { "zeta", "alpha", "mid" };
+	char dir[256], path[512], **names;
+	struct ir_buf b;
+	struct ir_module *m;
+	struct ir_err e;
+	size_t n, nm, i, k;
+	FILE *fp;
+
+	(void)state;
+	/* A copy of /sys/module: loadable ones have initstate. */
+	ut_tmpdir(dir, sizeof(dir));
+	for (i = 0; i < 3; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, mods[i]);
+		assert_int_equal(mkdir(path, 0755), 0);
+		(void)snprintf(path, sizeof(path), "%s/%s/initstate", dir,
+		    mods[i]);
+		assert_non_null(fp = fopen(path, "w"));
+		(void)fputs("live\n", fp);
+		assert_int_equal(fclose(fp), 0);
+	}
+	(void)snprintf(path, sizeof(path), "%s/builtin", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(ir_sysmodules_read(dir, &names, &n, &e), IR_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "alpha");
+	assert_string_equal(names[1], "mid");
+	assert_string_equal(names[2], "zeta");
+	ir_sysmodules_free(names, n);
+	ut_rmtree(dir);
+	assert_int_equal(ir_sysmodules_read(dir, &names, &n, &e), IR_ENOENT);
+	assert_null(names);
+
+	/* This host: every loadable module is in /proc/modules too. */
+	assert_int_equal(ir_sysmodules_read("/sys/module", &names, &n, &e),
+	    IR_OK);
+	ir_buf_init(&b, (size_t)16 << 20);
+	if (ir_read_file(AT_FDCWD, "/proc/modules", &b, &e) != IR_OK) {
+		/* No module support: no loadable module either. */
+		assert_int_equal(n, 0);
+		ir_buf_release(&b);
+		return;
+	}
+	assert_int_equal(ir_modules_parse(b.buf, b.len, &m, &nm, &e), IR_OK);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nm; k++)
+			if (strcmp(m[k].name, names[i]) == 0)
+				break;
+		if (k == nm)
+			fail_msg("%s in /sys/module, not /proc/modules",
+			    names[i]);
+	}
+	ir_modules_free(m, nm);
+	ir_sysmodules_free(names, n);
+	ir_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -738,6 +799,7 @@ main(void)
 		cmocka_unit_test(test_mountinfo_tricky),
 		cmocka_unit_test(test_socket_link),
 		cmocka_unit_test(test_proc_sockets),
+		cmocka_unit_test(test_sysmodules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,27 @@
+/*
+ * collect_rec: ir-collect's problem records, shared by the walk and the
+ * --raw cross-check (kept out of ir-collect.c so that the shared code links
+ * without the tool's main).
+ */
+#include <stdio.h>
+
+#include "collect.h"
+#include "tool.h"
+
+void
+coll_problem(struct coll *c, const char *path, const char *what)
+{
+	struct ir_field f[6];
+	struct ir_err e;
+	size_t n = 0;
+
+	f[n++] = IR_FSTR("type", "problem");
+	f[n++] = IR_FSTR("source", c->root);
+	if (path != NULL)
+		f[n++] = IR_FSTR("path", path);
+	f[n++] = IR_FSTR("error", what);
+	if (ir_writer_record(c->w, f, n, &e) != IR_OK)
+		c->out_failed = 1;
+	tool_warnx("%s%s%s", path != NULL ? path : "", path != NULL ? ": " : "",
+	    what);
+}
