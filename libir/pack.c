@@ -364,6 +364,38 @@ link_inside(const char *rel, const char *target)
 	return 1;
 }
 
+/*
+ * A symlink pointing out of the case (ir-collect keeps the links it
+ * copies, such as /etc/systemd/system/x.service -> /lib/...): packed as a
+ * small file holding its target, in the manifest like any file, so that no
+ * link of an extracted package leads out of it.  The collect records say
+ * it was a link and where it pointed.
+ */
+static int
+pack_link_as_file(struct packer *p, const char *rel, const struct stat *st,
+    const char *target, size_t n, struct ir_err *e)
+{
+	struct ir_tar_entry en;
+	char hex[65];
+	int rc;
+
+	entry_from_stat(&en, st);
+	en.name = p->name.buf;
+	en.type = IR_TAR_REG;
+	en.mode = 0644;
+	en.size = n;
+	if ((rc = ir_tar_add(p->tar, &en, target, e)) != IR_OK ||
+	    (rc = sha256_hex(target, n, hex, e)) != IR_OK)
+		return rc;
+	p->info->members++;
+	p->info->payload_files++;
+	p->info->payload_bytes += n;
+	ir_buf_reset(&p->name);
+	rc = ir_buf_addf(&p->name, e, "data/%s", rel);
+	return rc == IR_OK ? ir_bagit_line(&p->manifest, hex, p->name.buf,
+	    p->name.len, e) : rc;
+}
+
 static int
 pack_file(struct packer *p, int dirfd, const char *name, const char *rel,
     const struct stat *lst, struct ir_err *e)
@@ -533,9 +565,7 @@ pack_entry(struct packer *p, int dirfd, const char *name, struct ir_buf *rel,
 	}
 	target[n] = '\0';
 	if (!link_inside(rel->buf, target)) {
-		rc = ir_err_set(e, IR_EUNSUPP, 0, "%s/%s is a symlink out of "
-		    "the case (to '%s'): a package holds no such link (record "
-		    "it with ir-walk instead)", p->casedir, rel->buf, target);
+		rc = pack_link_as_file(p, rel->buf, &st, target, (size_t)n, e);
 		goto out;
 	}
 	en.type = IR_TAR_SYMLINK;

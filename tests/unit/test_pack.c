@@ -187,11 +187,7 @@ test_refused(void **state)
 	assert_non_null(strstr(e.msg, "not a case directory"));
 	ut_rmtree(casedir);
 	make_case(dir, casedir);
-	/* A symlink out of the case. */
-	ut_sh("ln -s /etc/passwd '%s/out'", casedir);
-	assert_int_equal(pack(casedir, PKG(), 0, &info, &e), IR_EUNSUPP);
-	assert_non_null(strstr(e.msg, "symlink out of the case"));
-	ut_sh("rm '%s/out' && mkfifo '%s/fifo'", casedir, casedir);
+	ut_sh("mkfifo '%s/fifo'", casedir);
 	assert_int_equal(pack(casedir, PKG(), 0, &info, &e), IR_EUNSUPP);
 	assert_non_null(strstr(e.msg, "FIFO"));
 	ut_sh("rm '%s/fifo'", casedir);
