@@ -222,22 +222,6 @@ ir_case_output(struct ir_case *c, const char *tool, const char *ext,
 	    "%s", tool, stamp, c->dir);
 }
 
-static int
-sha256_hex(const void *p, size_t n, char out[65], struct ir_err *e)
-{
-	struct ir_hash *h;
-	struct ir_digest d;
-	int rc;
-
-	if ((rc = ir_hash_new(&h, IR_HASH_BIT(IR_HASH_SHA256), 0, e)) != IR_OK)
-		return rc;
-	if ((rc = ir_hash_update(h, p, n, e)) == IR_OK &&
-	    (rc = ir_hash_final(h, &d, e)) == IR_OK)
-		ir_digest_hex(&d, IR_HASH_SHA256, out);
-	ir_hash_free(h);
-	return rc;
-}
-
 /* SHA-256 and size of a file in the case. */
 static int
 hash_output(int dirfd, const char *rel, char out[65], uint64_t *size,
@@ -361,9 +345,9 @@ ir_case_log(struct ir_case *c, const struct ir_custody_entry *en,
 	if (count == 0) {
 		if ((rc = ir_read_file(c->dirfd, CASE_JSON, &meta, e)) != IR_OK)
 			goto out;
-		rc = sha256_hex(meta.buf, meta.len, prev, e);
+		rc = ir_sha256_hex(meta.buf, meta.len, prev, e);
 	} else
-		rc = sha256_hex(last, lastn, prev, e);
+		rc = ir_sha256_hex(last, lastn, prev, e);
 	if (rc != IR_OK)
 		goto out;
 	if ((rc = build_entry(&line, c->dirfd, count + 1, en, prev, e)) != IR_OK)
@@ -415,7 +399,7 @@ ir_custody_verify_mem(const char *buf, size_t n, const char *case_sha256,
 		json_decref(o);
 		if (rc != IR_OK)
 			return rc;
-		if ((rc = sha256_hex(p, len, expect, e)) != IR_OK)
+		if ((rc = ir_sha256_hex(p, len, expect, e)) != IR_OK)
 			return rc;
 		*nentries = seq;
 		p = nl + 1;
@@ -439,7 +423,7 @@ ir_case_verify(const char *dir, size_t *nentries, struct ir_err *e)
 		return ir_err_set(e, IR_EIO, errno, "cannot open case '%s'", dir);
 	if ((rc = ir_read_file(dirfd, CASE_JSON, &meta, e)) != IR_OK ||
 	    (rc = ir_read_file(dirfd, CUSTODY, &log, e)) != IR_OK ||
-	    (rc = sha256_hex(meta.buf, meta.len, hex, e)) != IR_OK ||
+	    (rc = ir_sha256_hex(meta.buf, meta.len, hex, e)) != IR_OK ||
 	    (rc = ir_custody_verify_mem(log.buf, log.len, hex, nentries, e)) !=
 	    IR_OK)
 		goto out;

@@ -106,11 +106,6 @@ bad_path(const char *p)
 static int
 parse_size(const json_t *j, uint64_t *out)
 {
-	unsigned long long v;
-	const char *s;
-	char *end;
-	int shift = 0;
-
 	if (json_is_integer(j)) {
 		if (json_integer_value(j) <= 0)
 			return -1;
@@ -119,29 +114,8 @@ parse_size(const json_t *j, uint64_t *out)
 	}
 	if (!json_is_string(j))
 		return -1;
-	s = json_string_value(j);
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case '\0':			break;
-	case 'k': case 'K':	shift = 10; end++; break;
-	case 'm': case 'M':	shift = 20; end++; break;
-	case 'g': case 'G':	shift = 30; end++; break;
-	case 't': case 'T':	shift = 40; end++; break;
-	default:		return -1;
-	}
-	if (*end == 'i' && shift != 0)
-		end++;
-	if (*end == 'B')
-		end++;
-	if (*end != '\0' || v == 0 || (shift != 0 && v > (~0ULL >> shift)))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
+	return ir_parse_size(json_string_value(j), out) != 0 || *out == 0 ?
+	    -1 : 0;
 }
 
 /* A string member of at most max bytes, non-empty. */

@@ -337,3 +337,19 @@ out:
 	free(buf);
 	return rc;
 }
+
+int
+ir_sha256_hex(const void *p, size_t n, char out[65], struct ir_err *e)
+{
+	struct ir_hash *h;
+	struct ir_digest d;
+	int rc;
+
+	if ((rc = ir_hash_new(&h, IR_HASH_BIT(IR_HASH_SHA256), 0, e)) != IR_OK)
+		return rc;
+	if ((rc = ir_hash_update(h, p, n, e)) == IR_OK &&
+	    (rc = ir_hash_final(h, &d, e)) == IR_OK)
+		ir_digest_hex(&d, IR_HASH_SHA256, out);
+	ir_hash_free(h);
+	return rc;
+}

@@ -66,22 +66,6 @@ struct packer {
 };
 
 static int
-sha256_hex(const void *p, size_t n, char out[65], struct ir_err *e)
-{
-	struct ir_hash *h;
-	struct ir_digest d;
-	int rc;
-
-	if ((rc = ir_hash_new(&h, IR_HASH_BIT(IR_HASH_SHA256), 0, e)) != IR_OK)
-		return rc;
-	if ((rc = ir_hash_update(h, p, n, e)) == IR_OK &&
-	    (rc = ir_hash_final(h, &d, e)) == IR_OK)
-		ir_digest_hex(&d, IR_HASH_SHA256, out);
-	ir_hash_free(h);
-	return rc;
-}
-
-static int
 sink_write(void *arg, const void *buf, size_t n, struct ir_err *e)
 {
 	struct sink *s = arg;
@@ -229,7 +213,7 @@ check_case(struct packer *p, int dirfd, struct ir_err *e)
 		goto out;
 	}
 	top_name(info->case_id, info->top, sizeof(info->top));
-	if ((rc = sha256_hex(meta.buf, meta.len, p->case_sha, e)) != IR_OK)
+	if ((rc = ir_sha256_hex(meta.buf, meta.len, p->case_sha, e)) != IR_OK)
 		goto out;
 	rc = ir_read_file(dirfd, "custody.jsonl", &log, &le);
 	if (rc != IR_OK && le.sys_errno == ENOENT)
@@ -246,7 +230,7 @@ check_case(struct packer *p, int dirfd, struct ir_err *e)
 		goto out;
 	}
 	info->custody_entries = n;
-	if ((rc = sha256_hex(log.buf, log.len, p->custody_sha, e)) != IR_OK)
+	if ((rc = ir_sha256_hex(log.buf, log.len, p->custody_sha, e)) != IR_OK)
 		goto out;
 	if (log.len == 0)
 		memcpy(info->custody_head, p->case_sha, 65);
@@ -256,7 +240,7 @@ check_case(struct packer *p, int dirfd, struct ir_err *e)
 			if (log.buf[i] == '\n')
 				start = i + 1;
 		last = log.buf + start;
-		if ((rc = sha256_hex(last, log.len - start - 1,
+		if ((rc = ir_sha256_hex(last, log.len - start - 1,
 		    info->custody_head, e)) != IR_OK)
 			goto out;
 	}
@@ -334,7 +318,7 @@ add_tag(struct packer *p, const char *file, const struct ir_buf *content,
 	if ((rc = ir_tar_add(p->tar, &en, content->buf, e)) != IR_OK)
 		return rc;
 	p->info->members++;
-	return sha != NULL ? sha256_hex(content->buf, content->len, sha, e) :
+	return sha != NULL ? ir_sha256_hex(content->buf, content->len, sha, e) :
 	    IR_OK;
 }
 
@@ -385,7 +369,7 @@ pack_link_as_file(struct packer *p, const char *rel, const struct stat *st,
 	en.mode = 0644;
 	en.size = n;
 	if ((rc = ir_tar_add(p->tar, &en, target, e)) != IR_OK ||
-	    (rc = sha256_hex(target, n, hex, e)) != IR_OK)
+	    (rc = ir_sha256_hex(target, n, hex, e)) != IR_OK)
 		return rc;
 	p->info->members++;
 	p->info->payload_files++;
@@ -571,7 +555,7 @@ pack_entry(struct packer *p, int dirfd, const char *name, struct ir_buf *rel,
 	en.type = IR_TAR_SYMLINK;
 	en.link = target;
 	if ((rc = ir_tar_add(p->tar, &en, NULL, e)) != IR_OK ||
-	    (rc = sha256_hex(target, (size_t)n, hex, e)) != IR_OK)
+	    (rc = ir_sha256_hex(target, (size_t)n, hex, e)) != IR_OK)
 		goto out;
 	p->info->members++;
 	ir_buf_reset(&p->name);

@@ -122,32 +122,7 @@ tool_setup(void)
 int
 tool_parse_size(const char *s, uint64_t *out)
 {
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case '\0':			break;
-	case 'k': case 'K':	shift = 10; end++; break;
-	case 'm': case 'M':	shift = 20; end++; break;
-	case 'g': case 'G':	shift = 30; end++; break;
-	case 't': case 'T':	shift = 40; end++; break;
-	default:		return -1;
-	}
-	if (*end == 'i' && shift != 0)
-		end++;
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end != '\0' || (shift != 0 && v > (~0ULL >> shift)))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
+	return ir_parse_size(s, out);
 }
 
 static int

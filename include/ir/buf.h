@@ -7,6 +7,7 @@
 #define IR_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct ir_err;
 
@@ -43,5 +44,7 @@ void	 ir_hex(char *out, const void *in, size_t n);
 int	 ir_hexval(int c);
 /* Parse 2n hex digits into out; IR_OK or IR_EFORMAT. */
 int	 ir_unhex(void *out, const char *in, size_t n);
+/* A size: "512", "16M", "1G", "4k", "2GiB" (powers of 1024); -1 if bad. */
+int	 ir_parse_size(const char *s, uint64_t *out);
 
 #endif

@@ -45,6 +45,10 @@ int		 ir_hash_parse_list(const char *list, unsigned int *algs,
 void		 ir_digest_hex(const struct ir_digest *, enum ir_hash_alg,
 		    char *out);
 
+/* The SHA-256 of n bytes at p, as lower-case hex (a line, a small file). */
+int		 ir_sha256_hex(const void *p, size_t n, char out[65],
+		    struct ir_err *);
+
 int		 ir_hash_new(struct ir_hash **, unsigned int algs, int flags,
 		    struct ir_err *);
 void		 ir_hash_free(struct ir_hash *);

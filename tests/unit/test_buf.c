@@ -262,6 +262,36 @@ test_detach_reuse(void **state)
 	ir_buf_release(&b);
 }
 
+/* Sizes as responders write them; anything else, or too large, is -1. */
+static void
+test_parse_size(void **state)
+{
+	static const struct {
+		const char	*s;
+		uint64_t	 v;
+	} good[] = {
+		{ "0", 0 }, { "512", 512 }, { "4k", 4096 }, { "4KiB", 4096 },
+		{ "16M", 16ULL << 20 }, { "2G", 2ULL << 30 }, { "1GiB", 1ULL << 30 },
+		{ "3T", 3ULL << 40 }, { "100b", 100 }, { "100B", 100 },
+		{ "16777215T", 16777215ULL << 40 },
+	};
+	static const char *bad[] = {
+		"", "-1", " 1", "1 ", "1X", "1KB2", "k", "1.5G", "16777216T",
+		"99999999999999999999", "1iB", "1BB",
+	};
+	uint64_t v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 1;
+		assert_int_equal(ir_parse_size(good[i].s, &v), 0);
+		assert_true(v == good[i].v);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(ir_parse_size(bad[i], &v), -1);
+}
+
 int
 main(void)
 {
@@ -275,6 +305,7 @@ main(void)
 		cmocka_unit_test(test_addf_long_and_appends),
 		cmocka_unit_test(test_hex_both_ways),
 		cmocka_unit_test(test_detach_reuse),
+		cmocka_unit_test(test_parse_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

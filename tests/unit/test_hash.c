@@ -339,6 +339,21 @@ test_fd_offset_reset_and_errors(void **state)
 	ut_rmtree(dir);
 }
 
+/* FIPS 180-2's "abc", and the empty string. */
+static void
+test_sha256_hex(void **state)
+{
+	char hex[65];
+
+	(void)state;
+	assert_int_equal(ir_sha256_hex("abc", 3, hex, NULL), IR_OK);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(ir_sha256_hex("", 0, hex, NULL), IR_OK);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+}
+
 int
 main(void)
 {
@@ -350,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_names_and_lists),
 		cmocka_unit_test(test_fd_against_coreutils),
 		cmocka_unit_test(test_fd_offset_reset_and_errors),
+		cmocka_unit_test(test_sha256_hex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
