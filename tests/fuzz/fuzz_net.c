@@ -22,29 +22,9 @@
 
 #include <ir.h>
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static void
-failed(int rc, const struct ir_err *e, const char *prefix, const void *out,
-    size_t n)
-{
-	if ((rc != IR_EFORMAT && rc != IR_ENOMEM && rc != IR_ELIMIT) ||
-	    (int)e->code != rc || out != NULL || n != 0)
-		abort();
-	if (rc == IR_EFORMAT && (strncmp(e->msg, prefix, strlen(prefix)) != 0 ||
-	    strstr(e->msg, " line ") == NULL))
-		abort();
-}
-
-static size_t
-lines(const char *p, size_t n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		k += p[i] == '\n';
-	return k + (n > 0 && p[n - 1] != '\n');
-}
 
 static void
 fits(const char *s, size_t max)
@@ -222,13 +202,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy;
 	size_t n;
 
-	if (size == 0)
+	if ((copy = fuzz_rest(data, size, &n)) == NULL)
 		return 0;
-	n = size - 1;
-	/* An exact-size copy: ASan sees any read past the end. */
-	if ((copy = malloc(n > 0 ? n : 1)) == NULL)
-		return 0;
-	memcpy(copy, data + 1, n);
 	switch (data[0] % 6) {
 	case 0: route_one(copy, n, 0); break;
 	case 1: route_one(copy, n, 1); break;

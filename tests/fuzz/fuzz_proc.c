@@ -21,19 +21,9 @@
 
 #include <ir.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz_util.h"
 
-static void
-failed(int rc, const struct ir_err *e, const char *prefix, const void *out,
-    size_t n)
-{
-	if ((rc != IR_EFORMAT && rc != IR_ENOMEM && rc != IR_ELIMIT) ||
-	    (int)e->code != rc || out != NULL || n != 0)
-		abort();
-	if (rc == IR_EFORMAT && (strncmp(e->msg, prefix, strlen(prefix)) != 0 ||
-	    strstr(e->msg, " line ") == NULL))
-		abort();
-}
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* Lines, and lines holding something other than blanks. */
 static void
@@ -352,17 +342,11 @@ link_one(const char *p, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *p = (const char *)data + 1;
 	char *copy;
 	size_t n;
 
-	if (size == 0)
+	if ((copy = fuzz_rest(data, size, &n)) == NULL)
 		return 0;
-	n = size - 1;
-	/* An exact-size copy: ASan sees any read past the end. */
-	if ((copy = malloc(n > 0 ? n : 1)) == NULL)
-		return 0;
-	memcpy(copy, p, n);
 	switch (data[0] % 8) {
 	case 0: stat_one(copy, n); break;
 	case 1: status_one(copy, n); break;

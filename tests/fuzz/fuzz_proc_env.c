@@ -19,6 +19,8 @@
 
 #include <ir.h>
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
@@ -62,12 +64,9 @@ cgroup_one(const char *p, size_t n)
 {
 	struct ir_cgroup *c = NULL;
 	struct ir_err e;
-	size_t nc, i, lines = 0;
+	size_t nc, i;
 	int rc;
 
-	for (i = 0; i < n; i++)
-		lines += p[i] == '\n';
-	lines += n > 0 && p[n - 1] != '\n';
 	if ((rc = ir_cgroup_parse(p, n, &c, &nc, &e)) != IR_OK) {
 		if ((rc != IR_EFORMAT && rc != IR_ENOMEM && rc != IR_ELIMIT) ||
 		    c != NULL || nc != 0 || (rc == IR_EFORMAT &&
@@ -75,7 +74,7 @@ cgroup_one(const char *p, size_t n)
 			abort();
 		return;
 	}
-	if (nc > lines || (nc == 0) != (c == NULL))
+	if (nc > lines(p, n) || (nc == 0) != (c == NULL))
 		abort();
 	for (i = 0; i < nc; i++)
 		if (c[i].controllers == NULL || c[i].path == NULL ||
@@ -112,13 +111,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy;
 	size_t n;
 
-	if (size == 0)
+	if ((copy = fuzz_rest(data, size, &n)) == NULL)
 		return 0;
-	n = size - 1;
-	/* An exact-size copy: ASan sees any read past the end. */
-	if ((copy = malloc(n > 0 ? n : 1)) == NULL)
-		return 0;
-	memcpy(copy, data + 1, n);
 	switch (data[0] % 3) {
 	case 0: strings_one(copy, n); break;
 	case 1: cgroup_one(copy, n); break;
