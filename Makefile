@@ -74,7 +74,7 @@ build/fuzz-obj/%.o: libir/%.c $(wildcard libir/*.h) $(HEADERS) | $(DEPSOK)
 	$(FUZZ_CC) -fsanitize=fuzzer-no-link $(DEP_CFLAGS) -c -o $@ $<
 build/fuzz-obj/libir.a: $(MODULES:%=build/fuzz-obj/%.o)
 	$(AR) rcs $@ $^
-build/fuzz/%: tests/fuzz/fuzz_%.c build/fuzz-obj/libir.a
+build/fuzz/%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) build/fuzz-obj/libir.a
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -fsanitize=fuzzer $(DEP_CFLAGS) -o $@ $< \
 	    build/fuzz-obj/libir.a $(DEP_LIBS)
