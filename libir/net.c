@@ -15,79 +15,20 @@
 #include "ir/error.h"
 #include "ir/net.h"
 
+#include "proctext.h"
+
 /* Bigger than any real table. */
 #define NET_MAX_ENTRIES	((size_t)1 << 22)
-
-struct line {
-	const char	*p;
-	size_t		 len;
-	size_t		 no;
-};
-
-static int
-nextline(const char *buf, size_t n, size_t *off, struct line *l)
-{
-	const char *nl;
-
-	if (*off >= n)
-		return 0;
-	l->p = buf + *off;
-	nl = memchr(l->p, '\n', n - *off);
-	l->len = nl != NULL ? (size_t)(nl - l->p) : n - *off;
-	*off += l->len + (nl != NULL);
-	l->no++;
-	return 1;
-}
-
-static int
-isblank_(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int
-tok(const char *p, size_t len, size_t *j, const char **t, size_t *tl)
-{
-	size_t k = *j;
-
-	while (k < len && isblank_(p[k]))
-		k++;
-	if (k == len)
-		return 0;
-	*t = p + k;
-	while (k < len && !isblank_(p[k]))
-		k++;
-	*tl = (size_t)(p + k - *t);
-	*j = k;
-	return 1;
-}
-
-static int
-blankline(const struct line *l)
-{
-	size_t k;
-
-	for (k = 0; k < l->len; k++)
-		if (!isblank_(l->p[k]) && l->p[k] != '\r')
-			return 0;
-	return 1;
-}
 
 /* Exactly tl hex digits (either case), at most 8, into *v. */
 static int
 hex32(const char *t, size_t tl, uint32_t *v)
 {
-	int d;
-	size_t k;
+	uint64_t u;
 
-	if (tl == 0 || tl > 8)
+	if (ir__hex_u64(t, tl, 8, &u) != 0)
 		return -1;
-	*v = 0;
-	for (k = 0; k < tl; k++) {
-		if ((d = ir_hexval((unsigned char)t[k])) < 0)
-			return -1;
-		*v = *v << 4 | (uint32_t)d;
-	}
+	*v = (uint32_t)u;
 	return 0;
 }
 
@@ -100,23 +41,11 @@ hex0x(const char *t, size_t tl, uint32_t *v)
 	return hex32(t + 2, tl - 2, v);
 }
 
+/* The kernel prints at most 10 digits: a longer token is not its. */
 static int
 dec32(const char *t, size_t tl, uint32_t *v)
 {
-	uint64_t u = 0;
-	size_t k;
-
-	if (tl == 0 || tl > 10)
-		return -1;
-	for (k = 0; k < tl; k++) {
-		if (t[k] < '0' || t[k] > '9')
-			return -1;
-		u = u * 10 + (uint64_t)(t[k] - '0');
-	}
-	if (u > UINT32_MAX)
-		return -1;
-	*v = (uint32_t)u;
-	return 0;
+	return tl > 10 ? -1 : ir__dec_u32(t, tl, v);
 }
 
 /* 32 hex digits: 16 bytes in network order (ipv6_route, if_inet6). */
@@ -172,37 +101,51 @@ mask_len(const uint8_t *m, size_t n)
 	return bits;
 }
 
-/* Append one zeroed element to *a (of *na, capacity *cap). */
-static void *
-push(void *a, size_t *cap, size_t *na, size_t sz, struct ir_err *e,
-    const char *what)
-{
-	void *p;
-	size_t nc;
+/* A /proc/net table: one entry a line, after an optional header. */
+struct table {
+	const char	*name;		/* in messages: "route line 3: ..." */
+	const char	*head;		/* a line 1 starting so is a header */
+	size_t		 size;		/* of an entry */
+	int		(*line)(const struct ir__line *, void *, const char **);
+};
 
-	if (*na == *cap) {
-		if (*na >= NET_MAX_ENTRIES) {
-			ir_err_set(e, IR_ELIMIT, 0, "%s: more than %zu entries",
-			    what, NET_MAX_ENTRIES);
-			return NULL;
-		}
-		nc = *cap == 0 ? 16 : *cap * 2;
-		if ((p = reallocarray(*(void **)a, nc, sz)) == NULL) {
-			ir_err_set(e, IR_ENOMEM, errno, "%s", what);
-			return NULL;
-		}
-		*(void **)a = p;
-		*cap = nc;
-	}
-	p = (char *)*(void **)a + *na * sz;
-	memset(p, 0, sz);
-	(*na)++;
-	return p;
+static int
+header(const struct table *tb, const struct ir__line *l)
+{
+	size_t hl;
+
+	if (tb->head == NULL || l->no != 1)
+		return 0;
+	hl = strlen(tb->head);
+	return l->len >= hl && memcmp(l->p, tb->head, hl) == 0;
 }
 
 static int
-done(void *a, size_t na, int rc, void *outp, size_t *nout)
+table_parse(const struct table *tb, const char *buf, size_t n, void *outp,
+    size_t *nout, struct ir_err *e)
 {
+	struct ir__line l = { NULL, 0, 0 };
+	void *a = NULL;
+	const char *why;
+	size_t off = 0, cap = 0, na = 0;
+	int rc = IR_OK;
+
+	while (ir__nextline(buf, n, &off, &l)) {
+		if (ir__blank(&l, 1) || header(tb, &l))
+			continue;
+		rc = ir__grow(&a, &cap, na, tb->size, NET_MAX_ENTRIES);
+		if (rc == IR_ELIMIT)
+			rc = ir_err_set(e, rc, 0, "%s: more than %zu entries",
+			    tb->name, NET_MAX_ENTRIES);
+		else if (rc != IR_OK)
+			rc = ir_err_set(e, rc, errno, "%s", tb->name);
+		else if (tb->line(&l, (char *)a + na * tb->size, &why) != 0)
+			rc = ir_err_set(e, IR_EFORMAT, 0, "%s line %zu: %s",
+			    tb->name, l.no, why);
+		if (rc != IR_OK)
+			break;
+		na++;
+	}
 	if (rc != IR_OK || na == 0) {
 		free(a);
 		a = NULL;
@@ -216,8 +159,9 @@ done(void *a, size_t na, int rc, void *outp, size_t *nout)
 /* ---- /proc/net/route ---- */
 
 static int
-route_line(const struct line *l, struct ir_route *r, const char **why)
+route_line(const struct ir__line *l, void *entry, const char **why)
 {
+	struct ir_route *r = entry;
 	const char *t;
 	size_t j = 0, tl, f;
 	uint32_t v, mask = 0;
@@ -225,10 +169,8 @@ route_line(const struct line *l, struct ir_route *r, const char **why)
 	r->family = AF_INET;
 	/* Iface Destination Gateway Flags RefCnt Use Metric Mask MTU Window IRTT */
 	for (f = 0; f < 11; f++) {
-		if (!tok(l->p, l->len, &j, &t, &tl)) {
-			*why = "too few fields";
+		if (!ir__field(l, &j, &t, &tl, why))
 			return -1;
-		}
 		switch (f) {
 		case 0:
 			*why = "bad interface";
@@ -273,10 +215,8 @@ route_line(const struct line *l, struct ir_route *r, const char **why)
 				return -1;
 		}
 	}
-	if (tok(l->p, l->len, &j, &t, &tl)) {
-		*why = "too many fields";
+	if (ir__nomore(l, j, why) != 0)
 		return -1;
-	}
 	{
 		uint8_t m[4];
 
@@ -290,35 +230,19 @@ int
 ir_route_parse(const char *buf, size_t n, struct ir_route **out,
     size_t *nout, struct ir_err *e)
 {
-	struct ir_route *a = NULL, *r;
-	struct line l = { NULL, 0, 0 };
-	const char *why;
-	size_t off = 0, cap = 0, na = 0;
-	int rc = IR_OK;
+	static const struct table tb = {
+		"route", "Iface", sizeof(struct ir_route), route_line
+	};
 
-	while (nextline(buf, n, &off, &l)) {
-		if (blankline(&l))
-			continue;
-		if (l.no == 1 && l.len >= 5 && memcmp(l.p, "Iface", 5) == 0)
-			continue;
-		if ((r = push(&a, &cap, &na, sizeof(*a), e, "route")) == NULL) {
-			rc = e != NULL ? e->code : IR_ENOMEM;
-			break;
-		}
-		if (route_line(&l, r, &why) != 0) {
-			rc = ir_err_set(e, IR_EFORMAT, 0, "route line %zu: %s",
-			    l.no, why);
-			break;
-		}
-	}
-	return done(a, na, rc, out, nout);
+	return table_parse(&tb, buf, n, out, nout, e);
 }
 
 /* ---- /proc/net/ipv6_route ---- */
 
 static int
-route6_line(const struct line *l, struct ir_route *r, const char **why)
+route6_line(const struct ir__line *l, void *entry, const char **why)
 {
+	struct ir_route *r = entry;
 	const char *t;
 	size_t j = 0, tl, f;
 	uint32_t v;
@@ -326,10 +250,8 @@ route6_line(const struct line *l, struct ir_route *r, const char **why)
 	r->family = AF_INET6;
 	/* dst dstlen src srclen nexthop metric refcnt use flags ifname */
 	for (f = 0; f < 10; f++) {
-		if (!tok(l->p, l->len, &j, &t, &tl)) {
-			*why = "too few fields";
+		if (!ir__field(l, &j, &t, &tl, why))
 			return -1;
-		}
 		switch (f) {
 		case 0:
 			*why = "bad destination";
@@ -377,38 +299,18 @@ route6_line(const struct line *l, struct ir_route *r, const char **why)
 				return -1;
 		}
 	}
-	if (tok(l->p, l->len, &j, &t, &tl)) {
-		*why = "too many fields";
-		return -1;
-	}
-	return 0;
+	return ir__nomore(l, j, why);
 }
 
 int
 ir_route6_parse(const char *buf, size_t n, struct ir_route **out,
     size_t *nout, struct ir_err *e)
 {
-	struct ir_route *a = NULL, *r;
-	struct line l = { NULL, 0, 0 };
-	const char *why;
-	size_t off = 0, cap = 0, na = 0;
-	int rc = IR_OK;
+	static const struct table tb = {
+		"ipv6_route", NULL, sizeof(struct ir_route), route6_line
+	};
 
-	while (nextline(buf, n, &off, &l)) {
-		if (blankline(&l))
-			continue;
-		if ((r = push(&a, &cap, &na, sizeof(*a), e, "ipv6_route")) ==
-		    NULL) {
-			rc = e != NULL ? e->code : IR_ENOMEM;
-			break;
-		}
-		if (route6_line(&l, r, &why) != 0) {
-			rc = ir_err_set(e, IR_EFORMAT, 0,
-			    "ipv6_route line %zu: %s", l.no, why);
-			break;
-		}
-	}
-	return done(a, na, rc, out, nout);
+	return table_parse(&tb, buf, n, out, nout, e);
 }
 
 /* ---- /proc/net/arp ---- */
@@ -441,17 +343,16 @@ ipv4_text(const char *t, size_t tl, uint8_t *a)
 }
 
 static int
-arp_line(const struct line *l, struct ir_arp *r, const char **why)
+arp_line(const struct ir__line *l, void *entry, const char **why)
 {
+	struct ir_arp *r = entry;
 	const char *t;
 	size_t j = 0, tl, f;
 
 	/* IP address, HW type, Flags, HW address, Mask, Device */
 	for (f = 0; f < 6; f++) {
-		if (!tok(l->p, l->len, &j, &t, &tl)) {
-			*why = "too few fields";
+		if (!ir__field(l, &j, &t, &tl, why))
 			return -1;
-		}
 		switch (f) {
 		case 0:
 			*why = "bad address";
@@ -485,56 +386,34 @@ arp_line(const struct line *l, struct ir_arp *r, const char **why)
 			break;
 		}
 	}
-	if (tok(l->p, l->len, &j, &t, &tl)) {
-		*why = "too many fields";
-		return -1;
-	}
-	return 0;
+	return ir__nomore(l, j, why);
 }
 
 int
 ir_arp_parse(const char *buf, size_t n, struct ir_arp **out, size_t *nout,
     struct ir_err *e)
 {
-	struct ir_arp *a = NULL, *r;
-	struct line l = { NULL, 0, 0 };
-	const char *why;
-	size_t off = 0, cap = 0, na = 0;
-	int rc = IR_OK;
+	static const struct table tb = {
+		"arp", "IP", sizeof(struct ir_arp), arp_line
+	};
 
-	while (nextline(buf, n, &off, &l)) {
-		if (blankline(&l))
-			continue;
-		if (l.no == 1 && l.len >= 2 && memcmp(l.p, "IP", 2) == 0)
-			continue;
-		if ((r = push(&a, &cap, &na, sizeof(*a), e, "arp")) == NULL) {
-			rc = e != NULL ? e->code : IR_ENOMEM;
-			break;
-		}
-		if (arp_line(&l, r, &why) != 0) {
-			rc = ir_err_set(e, IR_EFORMAT, 0, "arp line %zu: %s",
-			    l.no, why);
-			break;
-		}
-	}
-	return done(a, na, rc, out, nout);
+	return table_parse(&tb, buf, n, out, nout, e);
 }
 
 /* ---- /proc/net/if_inet6 ---- */
 
 static int
-inet6_line(const struct line *l, struct ir_inet6 *r, const char **why)
+inet6_line(const struct ir__line *l, void *entry, const char **why)
 {
+	struct ir_inet6 *r = entry;
 	const char *t;
 	size_t j = 0, tl, f;
 	uint32_t v;
 
 	/* address ifindex prefix_len scope flags name */
 	for (f = 0; f < 6; f++) {
-		if (!tok(l->p, l->len, &j, &t, &tl)) {
-			*why = "too few fields";
+		if (!ir__field(l, &j, &t, &tl, why))
 			return -1;
-		}
 		*why = "bad field";
 		switch (f) {
 		case 0:
@@ -568,38 +447,18 @@ inet6_line(const struct line *l, struct ir_inet6 *r, const char **why)
 			break;
 		}
 	}
-	if (tok(l->p, l->len, &j, &t, &tl)) {
-		*why = "too many fields";
-		return -1;
-	}
-	return 0;
+	return ir__nomore(l, j, why);
 }
 
 int
 ir_inet6_parse(const char *buf, size_t n, struct ir_inet6 **out,
     size_t *nout, struct ir_err *e)
 {
-	struct ir_inet6 *a = NULL, *r;
-	struct line l = { NULL, 0, 0 };
-	const char *why;
-	size_t off = 0, cap = 0, na = 0;
-	int rc = IR_OK;
+	static const struct table tb = {
+		"if_inet6", NULL, sizeof(struct ir_inet6), inet6_line
+	};
 
-	while (nextline(buf, n, &off, &l)) {
-		if (blankline(&l))
-			continue;
-		if ((r = push(&a, &cap, &na, sizeof(*a), e, "if_inet6")) ==
-		    NULL) {
-			rc = e != NULL ? e->code : IR_ENOMEM;
-			break;
-		}
-		if (inet6_line(&l, r, &why) != 0) {
-			rc = ir_err_set(e, IR_EFORMAT, 0, "if_inet6 line %zu: %s",
-			    l.no, why);
-			break;
-		}
-	}
-	return done(a, na, rc, out, nout);
+	return table_parse(&tb, buf, n, out, nout, e);
 }
 
 /* ---- resolv.conf, hosts, nsswitch.conf ---- */
@@ -615,13 +474,13 @@ int
 ir_conf_parse(const char *what, const char *buf, size_t n, int semicolon,
     ir_conf_fn fn, void *arg, struct ir_err *e)
 {
-	struct line l = { NULL, 0, 0 };
+	struct ir__line l = { NULL, 0, 0 };
 	struct ir_conf_line c;
 	size_t off = 0, len, k;
 	const char *p;
 	int rc;
 
-	while (nextline(buf, n, &off, &l)) {
+	while (ir__nextline(buf, n, &off, &l)) {
 		p = l.p;
 		len = l.len;
 		if (memchr(p, '\0', len) != NULL)

@@ -23,151 +23,24 @@
 #include "ir/io.h"
 #include "ir/proc.h"
 
+#include "proctext.h"
+
 /* Bigger than any real table; a bound on what a read may cost. */
 #define PROC_MAX	((size_t)256 << 20)
 #define SMALL_MAX	((size_t)1 << 20)
 #define ARR_MAX		((size_t)1 << 24)
 
-struct line {
-	const char	*p;
-	size_t		 len;
-	size_t		 no;
-};
-
-/* The next line of buf (without its '\n'); 0 at the end. */
-static int
-nextline(const char *buf, size_t n, size_t *off, struct line *l)
-{
-	const char *nl;
-
-	if (*off >= n)
-		return 0;
-	l->p = buf + *off;
-	nl = memchr(l->p, '\n', n - *off);
-	l->len = nl != NULL ? (size_t)(nl - l->p) : n - *off;
-	*off += l->len + (nl != NULL);
-	l->no++;
-	return 1;
-}
-
-/* The next blank-separated token from *j; 0 when none is left. */
-static int
-tok(const char *p, size_t len, size_t *j, const char **t, size_t *tl)
-{
-	size_t k = *j;
-
-	while (k < len && (p[k] == ' ' || p[k] == '\t'))
-		k++;
-	if (k == len)
-		return 0;
-	*t = p + k;
-	while (k < len && p[k] != ' ' && p[k] != '\t')
-		k++;
-	*tl = (size_t)(p + k - *t);
-	*j = k;
-	return 1;
-}
-
-static int
-dec_u64(const char *t, size_t tl, uint64_t *v)
-{
-	size_t k;
-	unsigned d;
-
-	if (tl == 0)
-		return -1;
-	*v = 0;
-	for (k = 0; k < tl; k++) {
-		if (t[k] < '0' || t[k] > '9')
-			return -1;
-		d = (unsigned)(t[k] - '0');
-		if (*v > (UINT64_MAX - d) / 10)
-			return -1;
-		*v = *v * 10 + d;
-	}
-	return 0;
-}
-
-static int
-dec_i64(const char *t, size_t tl, int64_t *v)
-{
-	uint64_t u;
-	int neg = tl > 0 && t[0] == '-';
-
-	if (dec_u64(t + neg, tl - neg, &u) != 0)
-		return -1;
-	if (u > (uint64_t)INT64_MAX + neg)
-		return -1;
-	*v = neg ? (int64_t)(0 - u) : (int64_t)u;
-	return 0;
-}
-
-static int
-dec_u32(const char *t, size_t tl, uint32_t *v)
-{
-	uint64_t u;
-
-	if (dec_u64(t, tl, &u) != 0 || u > UINT32_MAX)
-		return -1;
-	*v = (uint32_t)u;
-	return 0;
-}
-
-/* Either case of hex: net tables print "%08X", status "%016llx". */
-static int
-hex_u64(const char *t, size_t tl, size_t maxd, uint64_t *v)
-{
-	size_t k;
-	int d;
-
-	if (tl == 0 || tl > maxd || tl > 16)
-		return -1;
-	*v = 0;
-	for (k = 0; k < tl; k++) {
-		if (t[k] >= '0' && t[k] <= '9')
-			d = t[k] - '0';
-		else if (t[k] >= 'a' && t[k] <= 'f')
-			d = t[k] - 'a' + 10;
-		else if (t[k] >= 'A' && t[k] <= 'F')
-			d = t[k] - 'A' + 10;
-		else
-			return -1;
-		*v = *v << 4 | (uint64_t)d;
-	}
-	return 0;
-}
-
 /* Grow *a (of *cap elements of size sz) to hold one more than n. */
 static int
 grow(void *a, size_t *cap, size_t n, size_t sz, struct ir_err *e)
 {
-	void *p;
-	size_t nc;
+	int rc;
 
-	if (n < *cap)
-		return IR_OK;
-	if (n >= ARR_MAX)
-		return ir_err_set(e, IR_ELIMIT, 0, "more than %zu entries",
-		    ARR_MAX);
-	nc = *cap == 0 ? 64 : *cap * 2;
-	if ((p = reallocarray(*(void **)a, nc, sz)) == NULL)
-		return ir_err_set(e, IR_ENOMEM, errno, "proc table");
-	memset((char *)p + *cap * sz, 0, (nc - *cap) * sz);
-	*(void **)a = p;
-	*cap = nc;
+	if ((rc = ir__grow(a, cap, n, sz, ARR_MAX)) == IR_ELIMIT)
+		return ir_err_set(e, rc, 0, "more than %zu entries", ARR_MAX);
+	if (rc != IR_OK)
+		return ir_err_set(e, rc, errno, "proc table");
 	return IR_OK;
-}
-
-static char *
-dupn(const char *p, size_t n)
-{
-	char *s;
-
-	if ((s = malloc(n + 1)) == NULL)
-		return NULL;
-	memcpy(s, p, n);
-	s[n] = '\0';
-	return s;
 }
 
 static int
@@ -210,7 +83,7 @@ ir_pstat_parse(const char *buf, size_t n, struct ir_pstat *st,
 	if (close == open || open == buf || open[-1] != ' ')
 		goto bad;
 	close--;
-	if (dec_i64(buf, (size_t)(open - 1 - buf), &st->pid) != 0) {
+	if (ir__dec_i64(buf, (size_t)(open - 1 - buf), &st->pid) != 0) {
 		why = "bad pid";
 		goto bad;
 	}
@@ -227,7 +100,7 @@ ir_pstat_parse(const char *buf, size_t n, struct ir_pstat *st,
 	}
 	/* Fields 3 to 24, numbered as in proc(5). */
 	for (j = 0, f = 3; f <= 24; f++) {
-		if (!tok(p, len, &j, &t, &tl)) {
+		if (!ir__tok(p, len, &j, &t, &tl)) {
 			why = "too few fields";
 			goto bad;
 		}
@@ -239,44 +112,44 @@ ir_pstat_parse(const char *buf, size_t n, struct ir_pstat *st,
 			st->state = t[0];
 			break;
 		case 4:
-			if (dec_i64(t, tl, &st->ppid) != 0)
+			if (ir__dec_i64(t, tl, &st->ppid) != 0)
 				goto bad;
 			break;
 		case 5:
-			if (dec_i64(t, tl, &st->pgrp) != 0)
+			if (ir__dec_i64(t, tl, &st->pgrp) != 0)
 				goto bad;
 			break;
 		case 6:
-			if (dec_i64(t, tl, &st->session) != 0)
+			if (ir__dec_i64(t, tl, &st->session) != 0)
 				goto bad;
 			break;
 		case 7:
-			if (dec_i64(t, tl, &st->tty) != 0)
+			if (ir__dec_i64(t, tl, &st->tty) != 0)
 				goto bad;
 			break;
 		case 9:
-			if (dec_u64(t, tl, &st->flags) != 0)
+			if (ir__dec_u64(t, tl, &st->flags) != 0)
 				goto bad;
 			break;
 		case 20:
-			if (dec_i64(t, tl, &st->num_threads) != 0)
+			if (ir__dec_i64(t, tl, &st->num_threads) != 0)
 				goto bad;
 			break;
 		case 22:
-			if (dec_u64(t, tl, &st->start_time) != 0)
+			if (ir__dec_u64(t, tl, &st->start_time) != 0)
 				goto bad;
 			break;
 		case 23:
-			if (dec_u64(t, tl, &st->vsize) != 0)
+			if (ir__dec_u64(t, tl, &st->vsize) != 0)
 				goto bad;
 			break;
 		case 24:
-			if (dec_i64(t, tl, &st->rss) != 0)
+			if (ir__dec_i64(t, tl, &st->rss) != 0)
 				goto bad;
 			break;
 		default:
 			/* Signed ones (nice, priority, cutime) too. */
-			if (dec_u64(t + (t[0] == '-'), tl - (t[0] == '-'),
+			if (ir__dec_u64(t + (t[0] == '-'), tl - (t[0] == '-'),
 			    &u) != 0)
 				goto bad;
 		}
@@ -371,9 +244,10 @@ status_ids(const char *p, size_t len, uint32_t *id)
 	size_t j = 0, tl, k;
 
 	for (k = 0; k < 4; k++)
-		if (!tok(p, len, &j, &t, &tl) || dec_u32(t, tl, &id[k]) != 0)
+		if (!ir__tok(p, len, &j, &t, &tl) ||
+		    ir__dec_u32(t, tl, &id[k]) != 0)
 			return -1;
-	return tok(p, len, &j, &t, &tl) ? -1 : 0;
+	return ir__tok(p, len, &j, &t, &tl) ? -1 : 0;
 }
 
 /* One value line: the one token after "Key:". */
@@ -384,9 +258,9 @@ one(const char *p, size_t len, const char **t, size_t *tl)
 	const char *x;
 	size_t xl;
 
-	if (!tok(p, len, &j, t, tl))
+	if (!ir__tok(p, len, &j, t, tl))
 		return -1;
-	return tok(p, len, &j, &x, &xl) ? -1 : 0;
+	return ir__tok(p, len, &j, &x, &xl) ? -1 : 0;
 }
 
 static int
@@ -414,7 +288,7 @@ status_line(struct ir_pstatus *s, unsigned bit, const char *p, size_t len)
 		return tl == 0 ? -1 : 0;
 	case IR_ST_STATE:
 		j = 0;
-		if (!tok(p, len, &j, &t, &tl) || tl != 1)
+		if (!ir__tok(p, len, &j, &t, &tl) || tl != 1)
 			return -1;
 		s->state = t[0];
 		return 0;
@@ -423,21 +297,22 @@ status_line(struct ir_pstatus *s, unsigned bit, const char *p, size_t len)
 	case IR_ST_GID:
 		return status_ids(p, len, s->gid);
 	case IR_ST_NSPID:
-		for (j = 0; tok(p, len, &j, &t, &tl); s->nnspid++)
+		for (j = 0; ir__tok(p, len, &j, &t, &tl); s->nnspid++)
 			if (s->nnspid == IR_NSPID_MAX ||
-			    dec_i64(t, tl, &s->nspid[s->nnspid]) != 0)
+			    ir__dec_i64(t, tl, &s->nspid[s->nnspid]) != 0)
 				return -1;
 		return s->nnspid == 0 ? -1 : 0;
 	case IR_ST_CAPINH: case IR_ST_CAPPRM: case IR_ST_CAPEFF:
 	case IR_ST_CAPBND: case IR_ST_CAPAMB:
-		if (one(p, len, &t, &tl) != 0 || hex_u64(t, tl, 16, &u) != 0)
+		if (one(p, len, &t, &tl) != 0 ||
+		    ir__hex_u64(t, tl, 16, &u) != 0)
 			return -1;
 		*(bit == IR_ST_CAPINH ? &s->cap_inh : bit == IR_ST_CAPPRM ?
 		    &s->cap_prm : bit == IR_ST_CAPEFF ? &s->cap_eff :
 		    bit == IR_ST_CAPBND ? &s->cap_bnd : &s->cap_amb) = u;
 		return 0;
 	default:
-		if (one(p, len, &t, &tl) != 0 || dec_i64(t, tl, &v) != 0)
+		if (one(p, len, &t, &tl) != 0 || ir__dec_i64(t, tl, &v) != 0)
 			return -1;
 		if (bit == IR_ST_TGID)
 			s->tgid = v;
@@ -459,12 +334,12 @@ int
 ir_pstatus_parse(const char *buf, size_t n, struct ir_pstatus *s,
     struct ir_err *e)
 {
-	struct line l = { NULL, 0, 0 };
+	struct ir__line l = { NULL, 0, 0 };
 	const char *colon, *why;
 	size_t off = 0, k, kl;
 
 	memset(s, 0, sizeof(*s));
-	while (nextline(buf, n, &off, &l)) {
+	while (ir__nextline(buf, n, &off, &l)) {
 		why = "not 'Key: value'";
 		if (memchr(l.p, '\0', l.len) != NULL) {
 			why = "NUL byte";
@@ -548,21 +423,21 @@ net_addr(const char *t, size_t tl, int *family, uint8_t *a, uint16_t *port)
 		return -1;
 	*family = al == 8 ? AF_INET : AF_INET6;
 	for (w = 0; w < al / 8; w++) {
-		if (hex_u64(t + w * 8, 8, 8, &v) != 0)
+		if (ir__hex_u64(t + w * 8, 8, 8, &v) != 0)
 			return -1;
 		a[w * 4] = (uint8_t)v;
 		a[w * 4 + 1] = (uint8_t)(v >> 8);
 		a[w * 4 + 2] = (uint8_t)(v >> 16);
 		a[w * 4 + 3] = (uint8_t)(v >> 24);
 	}
-	if (hex_u64(colon + 1, (size_t)(t + tl - colon - 1), 4, &v) != 0)
+	if (ir__hex_u64(colon + 1, (size_t)(t + tl - colon - 1), 4, &v) != 0)
 		return -1;
 	*port = (uint16_t)v;
 	return 0;
 }
 
 static int
-net_line(const struct line *l, struct ir_sock *s, const char **why)
+net_line(const struct ir__line *l, struct ir_sock *s, const char **why)
 {
 	const char *t;
 	size_t j = 0, tl, f;
@@ -571,15 +446,13 @@ net_line(const struct line *l, struct ir_sock *s, const char **why)
 
 	/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
 	for (f = 0; f < 10; f++) {
-		if (!tok(l->p, l->len, &j, &t, &tl)) {
-			*why = "too few fields";
+		if (!ir__field(l, &j, &t, &tl, why))
 			return -1;
-		}
 		switch (f) {
 		case 0:
 			*why = "bad slot";
 			if (tl < 2 || t[tl - 1] != ':' ||
-			    dec_u64(t, tl - 1, &v) != 0)
+			    ir__dec_u64(t, tl - 1, &v) != 0)
 				return -1;
 			break;
 		case 1:
@@ -596,19 +469,19 @@ net_line(const struct line *l, struct ir_sock *s, const char **why)
 			break;
 		case 3:
 			*why = "bad state";
-			if (hex_u64(t, tl, 2, &v) != 0)
+			if (ir__hex_u64(t, tl, 2, &v) != 0)
 				return -1;
 			s->state = (unsigned)v;
 			s->state_name = ir_tcp_state_name(s->state);
 			break;
 		case 7:
 			*why = "bad uid";
-			if (dec_u32(t, tl, &s->uid) != 0)
+			if (ir__dec_u32(t, tl, &s->uid) != 0)
 				return -1;
 			break;
 		case 9:
 			*why = "bad inode";
-			if (dec_u64(t, tl, &s->inode) != 0)
+			if (ir__dec_u64(t, tl, &s->inode) != 0)
 				return -1;
 			break;
 		}
@@ -618,29 +491,20 @@ net_line(const struct line *l, struct ir_sock *s, const char **why)
 
 /* A header line: its first token is the given word. */
 static int
-header(const struct line *l, const char *word)
+header(const struct ir__line *l, const char *word)
 {
 	const char *t;
 	size_t j = 0, tl;
 
-	return tok(l->p, l->len, &j, &t, &tl) && tl == strlen(word) &&
+	return ir__tok(l->p, l->len, &j, &t, &tl) && tl == strlen(word) &&
 	    memcmp(t, word, tl) == 0;
-}
-
-static int
-blank(const struct line *l)
-{
-	const char *t;
-	size_t j = 0, tl;
-
-	return !tok(l->p, l->len, &j, &t, &tl);
 }
 
 int
 ir_net_parse(const char *what, const char *buf, size_t n,
     struct ir_sock **out, size_t *nout, struct ir_err *e)
 {
-	struct line l = { NULL, 0, 0 };
+	struct ir__line l = { NULL, 0, 0 };
 	struct ir_sock *a = NULL;
 	const char *why = NULL;
 	size_t off = 0, cap = 0, na = 0;
@@ -648,8 +512,8 @@ ir_net_parse(const char *what, const char *buf, size_t n,
 
 	*out = NULL;
 	*nout = 0;
-	while (nextline(buf, n, &off, &l)) {
-		if (blank(&l) || (l.no == 1 && header(&l, "sl")))
+	while (ir__nextline(buf, n, &off, &l)) {
+		if (ir__blank(&l, 0) || (l.no == 1 && header(&l, "sl")))
 			continue;
 		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
 			goto fail;
@@ -722,7 +586,7 @@ ir_socks_free(struct ir_sock *s, size_t n)
 /* ---- /proc/net/unix ---- */
 
 static int
-unix_line(const struct line *l, struct ir_unix *u, const char **why)
+unix_line(const struct ir__line *l, struct ir_unix *u, const char **why)
 {
 	const char *t;
 	size_t j = 0, tl, f;
@@ -730,35 +594,34 @@ unix_line(const struct line *l, struct ir_unix *u, const char **why)
 
 	/* Num: RefCount Protocol Flags Type St Inode [Path] */
 	for (f = 0; f < 7; f++) {
-		*why = "too few fields";
-		if (!tok(l->p, l->len, &j, &t, &tl))
+		if (!ir__field(l, &j, &t, &tl, why))
 			return -1;
 		*why = "bad field";
 		switch (f) {
 		case 0:
 			if (tl < 2 || t[tl - 1] != ':' ||
-			    hex_u64(t, tl - 1, 16, &u->num) != 0)
+			    ir__hex_u64(t, tl - 1, 16, &u->num) != 0)
 				return -1;
 			break;
 		case 1: case 2: case 3:
-			if (hex_u64(t, tl, 8, &v) != 0)
+			if (ir__hex_u64(t, tl, 8, &v) != 0)
 				return -1;
 			*(f == 1 ? &u->refcount : f == 2 ? &u->protocol :
 			    &u->flags) = (uint32_t)v;
 			break;
 		case 4:
-			if (hex_u64(t, tl, 4, &v) != 0)
+			if (ir__hex_u64(t, tl, 4, &v) != 0)
 				return -1;
 			u->type = (unsigned)v;
 			break;
 		case 5:
-			if (hex_u64(t, tl, 2, &v) != 0)
+			if (ir__hex_u64(t, tl, 2, &v) != 0)
 				return -1;
 			u->state = (unsigned)v;
 			break;
 		case 6:
 			*why = "bad inode";
-			if (dec_u64(t, tl, &u->inode) != 0)
+			if (ir__dec_u64(t, tl, &u->inode) != 0)
 				return -1;
 			break;
 		}
@@ -766,7 +629,7 @@ unix_line(const struct line *l, struct ir_unix *u, const char **why)
 	/* The path is everything after one space, spaces and all. */
 	if (j < l->len && l->p[j] == ' ')
 		j++;
-	if ((u->path = dupn(l->p + j, l->len - j)) == NULL) {
+	if ((u->path = ir__dupn(l->p + j, l->len - j)) == NULL) {
 		*why = NULL;
 		return -1;
 	}
@@ -776,7 +639,7 @@ unix_line(const struct line *l, struct ir_unix *u, const char **why)
 
 /* A newline in a name: the line continues the previous entry's path. */
 static int
-unix_more(struct ir_unix *u, const struct line *l)
+unix_more(struct ir_unix *u, const struct ir__line *l)
 {
 	size_t pl = strlen(u->path);
 	char *p;
@@ -794,7 +657,7 @@ int
 ir_unix_parse(const char *buf, size_t n, struct ir_unix **out, size_t *nout,
     struct ir_err *e)
 {
-	struct line l = { NULL, 0, 0 };
+	struct ir__line l = { NULL, 0, 0 };
 	struct ir_unix *a = NULL;
 	const char *why;
 	size_t off = 0, cap = 0, na = 0;
@@ -802,7 +665,7 @@ ir_unix_parse(const char *buf, size_t n, struct ir_unix **out, size_t *nout,
 
 	*out = NULL;
 	*nout = 0;
-	while (nextline(buf, n, &off, &l)) {
+	while (ir__nextline(buf, n, &off, &l)) {
 		if (l.no == 1 && header(&l, "Num"))
 			continue;
 		if (memchr(l.p, '\0', l.len) != NULL) {
@@ -876,7 +739,7 @@ ir_unix_free(struct ir_unix *u, size_t n)
 /* ---- /proc/net/packet ---- */
 
 static int
-packet_line(const struct line *l, struct ir_packet *p)
+packet_line(const struct ir__line *l, struct ir_packet *p)
 {
 	const char *t;
 	size_t j = 0, tl, f;
@@ -885,66 +748,66 @@ packet_line(const struct line *l, struct ir_packet *p)
 
 	/* sk RefCnt Type Proto Iface R Rmem User Inode */
 	for (f = 0; f < 9; f++) {
-		if (!tok(l->p, l->len, &j, &t, &tl))
+		if (!ir__tok(l->p, l->len, &j, &t, &tl))
 			return -1;
 		switch (f) {
 		case 0:
-			if (hex_u64(t, tl, 16, &p->sk) != 0)
+			if (ir__hex_u64(t, tl, 16, &p->sk) != 0)
 				return -1;
 			break;
 		case 1:
-			if (dec_u32(t, tl, &p->refcount) != 0)
+			if (ir__dec_u32(t, tl, &p->refcount) != 0)
 				return -1;
 			break;
 		case 2:
-			if (dec_u64(t, tl, &v) != 0 || v > UINT_MAX)
+			if (ir__dec_u64(t, tl, &v) != 0 || v > UINT_MAX)
 				return -1;
 			p->type = (unsigned)v;
 			break;
 		case 3:
-			if (hex_u64(t, tl, 4, &v) != 0)
+			if (ir__hex_u64(t, tl, 4, &v) != 0)
 				return -1;
 			p->proto = (unsigned)v;
 			break;
 		case 4:
-			if (dec_i64(t, tl, &p->ifindex) != 0)
+			if (ir__dec_i64(t, tl, &p->ifindex) != 0)
 				return -1;
 			break;
 		case 5:
-			if (dec_i64(t, tl, &iv) != 0 || iv < 0 || iv > 1)
+			if (ir__dec_i64(t, tl, &iv) != 0 || iv < 0 || iv > 1)
 				return -1;
 			p->running = (int)iv;
 			break;
 		case 6:
-			if (dec_u64(t, tl, &p->rmem) != 0)
+			if (ir__dec_u64(t, tl, &p->rmem) != 0)
 				return -1;
 			break;
 		case 7:
-			if (dec_u32(t, tl, &p->uid) != 0)
+			if (ir__dec_u32(t, tl, &p->uid) != 0)
 				return -1;
 			break;
 		case 8:
-			if (dec_u64(t, tl, &p->inode) != 0)
+			if (ir__dec_u64(t, tl, &p->inode) != 0)
 				return -1;
 			break;
 		}
 	}
-	return tok(l->p, l->len, &j, &t, &tl) ? -1 : 0;
+	return ir__tok(l->p, l->len, &j, &t, &tl) ? -1 : 0;
 }
 
 int
 ir_packet_parse(const char *buf, size_t n, struct ir_packet **out,
     size_t *nout, struct ir_err *e)
 {
-	struct line l = { NULL, 0, 0 };
+	struct ir__line l = { NULL, 0, 0 };
 	struct ir_packet *a = NULL;
 	size_t off = 0, cap = 0, na = 0;
 	int rc;
 
 	*out = NULL;
 	*nout = 0;
-	while (nextline(buf, n, &off, &l)) {
-		if (blank(&l) || (l.no == 1 && header(&l, "sk")))
+	while (ir__nextline(buf, n, &off, &l)) {
+		if (ir__blank(&l, 0) || (l.no == 1 && header(&l, "sk")))
 			continue;
 		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
 			goto fail;
@@ -993,7 +856,7 @@ ir_packet_free(struct ir_packet *p, size_t n)
 /* ---- /proc/modules ---- */
 
 static int
-module_line(const struct line *l, struct ir_module *m, const char **why)
+module_line(const struct ir__line *l, struct ir_module *m, const char **why)
 {
 	const char *t;
 	size_t j = 0, tl, f;
@@ -1001,25 +864,23 @@ module_line(const struct line *l, struct ir_module *m, const char **why)
 	/* name size refcount deps state address [(taint)] */
 	*why = NULL;
 	for (f = 0; f < 6; f++) {
-		if (!tok(l->p, l->len, &j, &t, &tl)) {
-			*why = "too few fields";
+		if (!ir__field(l, &j, &t, &tl, why))
 			return -1;
-		}
 		switch (f) {
 		case 0:
-			if ((m->name = dupn(t, tl)) == NULL)
+			if ((m->name = ir__dupn(t, tl)) == NULL)
 				return -1;
 			break;
 		case 1:
 			*why = "bad size";
-			if (dec_u64(t, tl, &m->size) != 0)
+			if (ir__dec_u64(t, tl, &m->size) != 0)
 				return -1;
 			break;
 		case 2:
 			*why = "bad refcount";
 			if (tl == 1 && t[0] == '-')
 				m->refcount = -1;
-			else if (dec_i64(t, tl, &m->refcount) != 0 ||
+			else if (ir__dec_i64(t, tl, &m->refcount) != 0 ||
 			    m->refcount < 0)
 				return -1;
 			break;
@@ -1030,35 +891,33 @@ module_line(const struct line *l, struct ir_module *m, const char **why)
 				tl = 0;
 			else if (t[tl - 1] == ',')
 				tl--;
-			if ((m->deps = dupn(t, tl)) == NULL)
+			if ((m->deps = ir__dupn(t, tl)) == NULL)
 				return -1;
 			break;
 		case 4:
-			if ((m->state = dupn(t, tl)) == NULL)
+			if ((m->state = ir__dupn(t, tl)) == NULL)
 				return -1;
 			break;
 		case 5:
 			*why = "bad address";
 			if (tl < 3 || t[0] != '0' || t[1] != 'x' ||
-			    hex_u64(t + 2, tl - 2, 16, &m->addr) != 0)
+			    ir__hex_u64(t + 2, tl - 2, 16, &m->addr) != 0)
 				return -1;
 			break;
 		}
 	}
 	*why = "bad taint";
-	if (tok(l->p, l->len, &j, &t, &tl)) {
+	if (ir__tok(l->p, l->len, &j, &t, &tl)) {
 		if (tl < 2 || t[0] != '(' || t[tl - 1] != ')')
 			return -1;
 		t++;
 		tl -= 2;
 	} else
 		tl = 0;
-	if (tok(l->p, l->len, &j, &t, &tl)) {
-		*why = "too many fields";
+	if (ir__nomore(l, j, why) != 0)
 		return -1;
-	}
 	*why = NULL;
-	if ((m->taint = dupn(t, tl)) == NULL)
+	if ((m->taint = ir__dupn(t, tl)) == NULL)
 		return -1;
 	return 0;
 }
@@ -1077,7 +936,7 @@ int
 ir_modules_parse(const char *buf, size_t n, struct ir_module **out,
     size_t *nout, struct ir_err *e)
 {
-	struct line l = { NULL, 0, 0 };
+	struct ir__line l = { NULL, 0, 0 };
 	struct ir_module *a = NULL;
 	const char *why;
 	size_t off = 0, cap = 0, na = 0;
@@ -1085,8 +944,8 @@ ir_modules_parse(const char *buf, size_t n, struct ir_module **out,
 
 	*out = NULL;
 	*nout = 0;
-	while (nextline(buf, n, &off, &l)) {
-		if (blank(&l))
+	while (ir__nextline(buf, n, &off, &l)) {
+		if (ir__blank(&l, 0))
 			continue;
 		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
 			goto fail;
@@ -1162,7 +1021,7 @@ dupesc(const char *t, size_t tl, char **out, const char **why)
 }
 
 static int
-mount_line(const struct line *l, struct ir_mount *m, const char **why)
+mount_line(const struct ir__line *l, struct ir_mount *m, const char **why)
 {
 	const char *t, *opt = NULL;
 	size_t j = 0, tl, f, optl = 0;
@@ -1171,31 +1030,30 @@ mount_line(const struct line *l, struct ir_mount *m, const char **why)
 
 	/* id parent maj:min root point opts [optional...] - type src super */
 	for (f = 0; ; f++) {
-		*why = "too few fields";
-		if (!tok(l->p, l->len, &j, &t, &tl))
+		if (!ir__field(l, &j, &t, &tl, why))
 			return -1;
 		if (f >= 6 && tl == 1 && t[0] == '-')
 			break;
 		*why = "bad field";
 		switch (f) {
 		case 0:
-			if (dec_u64(t, tl, &m->id) != 0)
+			if (ir__dec_u64(t, tl, &m->id) != 0)
 				return -1;
 			break;
 		case 1:
-			if (dec_u64(t, tl, &m->parent) != 0)
+			if (ir__dec_u64(t, tl, &m->parent) != 0)
 				return -1;
 			break;
 		case 2: {
 			const char *c = memchr(t, ':', tl);
 
 			if (c == NULL ||
-			    dec_u64(t, (size_t)(c - t), &v) != 0 ||
+			    ir__dec_u64(t, (size_t)(c - t), &v) != 0 ||
 			    v > UINT_MAX)
 				return -1;
 			m->major = (unsigned)v;
-			if (dec_u64(c + 1, (size_t)(t + tl - c - 1), &v) != 0 ||
-			    v > UINT_MAX)
+			if (ir__dec_u64(c + 1, (size_t)(t + tl - c - 1),
+			    &v) != 0 || v > UINT_MAX)
 				return -1;
 			m->minor = (unsigned)v;
 			break;
@@ -1217,17 +1075,13 @@ mount_line(const struct line *l, struct ir_mount *m, const char **why)
 		return -1;
 	for (f = 0; f < 3; f++) {
 		*why = "too few fields after '-'";
-		if (!tok(l->p, l->len, &j, &t, &tl))
+		if (!ir__tok(l->p, l->len, &j, &t, &tl))
 			return -1;
 		dst = f == 0 ? &m->fstype : f == 1 ? &m->source : &m->super;
 		if (dupesc(t, tl, dst, why) != 0)
 			return -1;
 	}
-	*why = "too many fields";
-	if (tok(l->p, l->len, &j, &t, &tl))
-		return -1;
-	*why = NULL;
-	return 0;
+	return ir__nomore(l, j, why);
 }
 
 static void
@@ -1247,7 +1101,7 @@ int
 ir_mountinfo_parse(const char *buf, size_t n, struct ir_mount **out,
     size_t *nout, struct ir_err *e)
 {
-	struct line l = { NULL, 0, 0 };
+	struct ir__line l = { NULL, 0, 0 };
 	struct ir_mount *a = NULL;
 	const char *why;
 	size_t off = 0, cap = 0, na = 0;
@@ -1255,8 +1109,8 @@ ir_mountinfo_parse(const char *buf, size_t n, struct ir_mount **out,
 
 	*out = NULL;
 	*nout = 0;
-	while (nextline(buf, n, &off, &l)) {
-		if (blank(&l))
+	while (ir__nextline(buf, n, &off, &l)) {
+		if (ir__blank(&l, 0))
 			continue;
 		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
 			goto fail;
@@ -1397,7 +1251,7 @@ ir_socket_link_parse(const char *link, size_t n, uint64_t *inode,
 {
 	*inode = 0;
 	if (n < 10 || memcmp(link, "socket:[", 8) != 0 ||
-	    link[n - 1] != ']' || dec_u64(link + 8, n - 9, inode) != 0) {
+	    link[n - 1] != ']' || ir__dec_u64(link + 8, n - 9, inode) != 0) {
 		*inode = 0;
 		return ir_err_set(e, IR_EFORMAT, 0,
 		    "fd link line 1: not 'socket:[INODE]'");
@@ -1446,7 +1300,7 @@ ir_proc_sockets(pid_t pid, struct ir_fdsock **out, size_t *nout,
 				    "cannot read '%s'", path);
 			break;
 		}
-		if (dec_u64(de->d_name, strlen(de->d_name), &fd) != 0 ||
+		if (ir__dec_u64(de->d_name, strlen(de->d_name), &fd) != 0 ||
 		    fd > INT_MAX)
 			continue;
 		/* Closed meanwhile, or not a socket: not ours to report. */

@@ -12,21 +12,15 @@
 #include "ir/error.h"
 #include "ir/proc.h"
 
+#include "proctext.h"
+
 #define CGROUP_MAX	((size_t)1 << 16)
 
 int
 ir_nulstr_next(const char *buf, size_t n, size_t *off, const char **s,
     size_t *sl)
 {
-	const char *z;
-
-	if (*off >= n)
-		return 0;
-	*s = buf + *off;
-	z = memchr(*s, '\0', n - *off);
-	*sl = z != NULL ? (size_t)(z - *s) : n - *off;
-	*off += *sl + (z != NULL);
-	return 1;
+	return ir__nextsep(buf, n, off, '\0', s, sl);
 }
 
 int
@@ -48,18 +42,6 @@ ir_environ_get(const char *buf, size_t n, const char *name,
 	return 0;
 }
 
-static char *
-dupn(const char *p, size_t n)
-{
-	char *s;
-
-	if ((s = malloc(n + 1)) == NULL)
-		return NULL;
-	memcpy(s, p, n);
-	s[n] = '\0';
-	return s;
-}
-
 void
 ir_cgroups_free(struct ir_cgroup *c, size_t n)
 {
@@ -79,65 +61,43 @@ ir_cgroup_parse(const char *buf, size_t n, struct ir_cgroup **out,
     size_t *nout, struct ir_err *e)
 {
 	struct ir_cgroup *a = NULL, *p;
-	const char *l, *nl, *c1, *c2, *end;
-	size_t off = 0, len, na = 0, cap = 0, lineno = 0, k;
-	uint64_t h;
+	struct ir__line l = { NULL, 0, 0 };
+	const char *c1, *c2, *end;
+	size_t off = 0, na = 0, cap = 0;
+	uint32_t h;
 	int rc = IR_OK;
 
 	*out = NULL;
 	*nout = 0;
-	while (off < n) {
-		l = buf + off;
-		nl = memchr(l, '\n', n - off);
-		len = nl != NULL ? (size_t)(nl - l) : n - off;
-		off += len + (nl != NULL);
-		lineno++;
-		if (len == 0)
+	while (ir__nextline(buf, n, &off, &l)) {
+		if (l.len == 0)
 			continue;
-		end = l + len;
-		if (memchr(l, '\0', len) != NULL ||
-		    (c1 = memchr(l, ':', len)) == NULL ||
+		end = l.p + l.len;
+		if (memchr(l.p, '\0', l.len) != NULL ||
+		    (c1 = memchr(l.p, ':', l.len)) == NULL ||
 		    (c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1))) == NULL ||
-		    c1 == l) {
+		    c1 == l.p) {
 			rc = ir_err_set(e, IR_EFORMAT, 0,
 			    "cgroup line %zu: not 'hierarchy:controllers:path'",
-			    lineno);
+			    l.no);
 			break;
 		}
-		h = 0;
-		for (k = 0; l + k < c1; k++) {
-			if (l[k] < '0' || l[k] > '9' || h > UINT32_MAX / 10) {
-				h = UINT64_MAX;
-				break;
-			}
-			h = h * 10 + (uint64_t)(l[k] - '0');
-		}
-		if (h > UINT32_MAX) {
+		if (ir__dec_u32(l.p, (size_t)(c1 - l.p), &h) != 0) {
 			rc = ir_err_set(e, IR_EFORMAT, 0,
-			    "cgroup line %zu: bad hierarchy", lineno);
+			    "cgroup line %zu: bad hierarchy", l.no);
 			break;
 		}
-		if (na == cap) {
-			size_t nc = cap == 0 ? 8 : cap * 2;
-			void *np;
-
-			if (na >= CGROUP_MAX) {
-				rc = ir_err_set(e, IR_ELIMIT, 0,
-				    "cgroup: more than %zu lines", CGROUP_MAX);
-				break;
-			}
-			if ((np = reallocarray(a, nc, sizeof(*a))) == NULL) {
-				rc = ir_err_set(e, IR_ENOMEM, errno, "cgroup");
-				break;
-			}
-			a = np;
-			cap = nc;
+		if ((rc = ir__grow(&a, &cap, na, sizeof(*a), CGROUP_MAX)) !=
+		    IR_OK) {
+			rc = rc == IR_ELIMIT ? ir_err_set(e, rc, 0,
+			    "cgroup: more than %zu lines", CGROUP_MAX) :
+			    ir_err_set(e, rc, errno, "cgroup");
+			break;
 		}
-		p = &a[na];
-		p->hier = (uint32_t)h;
-		p->controllers = dupn(c1 + 1, (size_t)(c2 - c1 - 1));
-		p->path = dupn(c2 + 1, (size_t)(end - c2 - 1));
-		na++;
+		p = &a[na++];
+		p->hier = h;
+		p->controllers = ir__dupn(c1 + 1, (size_t)(c2 - c1 - 1));
+		p->path = ir__dupn(c2 + 1, (size_t)(end - c2 - 1));
 		if (p->controllers == NULL || p->path == NULL) {
 			rc = ir_err_set(e, IR_ENOMEM, errno, "cgroup");
 			break;
