@@ -3,6 +3,8 @@
  * Cheap string rules, meant as a first pass of a live response.
  */
 
+import "elf"
+
 rule irkit_reverse_shell_oneliner : backdoor
 {
 	meta:
@@ -22,16 +24,16 @@ rule irkit_reverse_shell_oneliner : backdoor
 rule irkit_ld_preload_rootkit : rootkit
 {
 	meta:
-		description = "an ELF shared object that writes /etc/ld.so.preload and hooks directory listing (userland rootkit)"
+		description = "a shared object that defines readdir/readdir64 and names /etc/ld.so.preload: a userland rootkit that hides files"
 		author = "irkit"
 		score = 80
 	strings:
 		$preload = "/etc/ld.so.preload" ascii
-		$h1 = "readdir64" ascii
-		$h2 = "readdir" ascii
-		$dl = "dlsym" ascii
 	condition:
-		uint32(0) == 0x464c457f and $preload and $dl and 1 of ($h*)
+		uint32(0) == 0x464c457f and elf.type == elf.ET_DYN and $preload and
+		for any i in (0..elf.dynsym_entries - 1): (
+		    (elf.dynsym[i].name == "readdir" or
+		    elf.dynsym[i].name == "readdir64") and elf.dynsym[i].shndx != 0)
 }
 
 rule irkit_php_webshell : webshell
