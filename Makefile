@@ -85,11 +85,13 @@ SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 asan:
 	$(MAKE) B=build/asan CC=clang CFLAGS="$(SAN_CFLAGS)" all unit
 
+# The builds of check use every core (the tests then run one at a time).
+JOBS = $(shell nproc 2>/dev/null || echo 2)
 check: $(DEPSOK)
-	$(MAKE) all unit
-	$(MAKE) asan
-	$(MAKE) fuzz
-	$(MAKE) kit
+	$(MAKE) -j$(JOBS) all unit
+	$(MAKE) -j$(JOBS) asan
+	$(MAKE) -j$(JOBS) fuzz
+	$(MAKE) -j$(JOBS) kit
 	sh tests/run.sh
 
 # The USB kit: static binaries, the magic database, a launcher.
