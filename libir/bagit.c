@@ -173,3 +173,28 @@ ir_bagit_path_safe(const char *p, size_t n)
 	}
 	return 1;
 }
+
+int
+ir_bagit_link_inside(const char *rel, const char *target)
+{
+	const char *s;
+	size_t n;
+	long depth = 0;
+
+	if (target[0] == '/' || target[0] == '\0')
+		return 0;
+	for (s = rel; *s != '\0'; s++)
+		if (*s == '/')
+			depth++;
+	for (s = target; *s != '\0'; s += n) {
+		while (*s == '/')
+			s++;
+		n = strcspn(s, "/");
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			if (--depth < 0)
+				return 0;
+		} else if (n > 0 && !(n == 1 && s[0] == '.'))
+			depth++;
+	}
+	return 1;
+}

@@ -322,32 +322,6 @@ add_tag(struct packer *p, const char *file, const struct ir_buf *content,
 	    IR_OK;
 }
 
-/* Where a relative symlink in directory rel points stays in the case. */
-static int
-link_inside(const char *rel, const char *target)
-{
-	const char *s;
-	size_t n;
-	long depth = 0;
-
-	if (target[0] == '/' || target[0] == '\0')
-		return 0;
-	for (s = rel; *s != '\0'; s++)	/* components of rel's directory */
-		if (*s == '/')
-			depth++;
-	for (s = target; *s != '\0'; s += n) {
-		while (*s == '/')
-			s++;
-		n = strcspn(s, "/");
-		if (n == 2 && s[0] == '.' && s[1] == '.') {
-			if (--depth < 0)
-				return 0;
-		} else if (n > 0 && !(n == 1 && s[0] == '.'))
-			depth++;
-	}
-	return 1;
-}
-
 /*
  * A symlink pointing out of the case (ir-collect keeps the links it
  * copies, such as /etc/systemd/system/x.service -> /lib/...): packed as a
@@ -548,7 +522,7 @@ pack_entry(struct packer *p, int dirfd, const char *name, struct ir_buf *rel,
 		goto out;
 	}
 	target[n] = '\0';
-	if (!link_inside(rel->buf, target)) {
+	if (!ir_bagit_link_inside(rel->buf, target)) {
 		rc = pack_link_as_file(p, rel->buf, &st, target, (size_t)n, e);
 		goto out;
 	}

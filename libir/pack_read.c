@@ -387,32 +387,6 @@ rd_cb(struct archive *a, void *arg, const void **buf)
 	return n;
 }
 
-/* Where a relative symlink in directory rel points stays in the bag. */
-static int
-link_inside(const char *rel, const char *target)
-{
-	const char *s;
-	size_t n;
-	long depth = 0;
-
-	if (target[0] == '/' || target[0] == '\0')
-		return 0;
-	for (s = rel; *s != '\0'; s++)
-		if (*s == '/')
-			depth++;
-	for (s = target; *s != '\0'; s += n) {
-		while (*s == '/')
-			s++;
-		n = strcspn(s, "/");
-		if (n == 2 && s[0] == '.' && s[1] == '.') {
-			if (--depth < 0)
-				return 0;
-		} else if (n > 0 && !(n == 1 && s[0] == '.'))
-			depth++;
-	}
-	return 1;
-}
-
 /* The buffer a tag file is kept in, or NULL. */
 static struct ir_buf *
 capture(struct ver *v, const char *rel, int **have)
@@ -603,7 +577,7 @@ member(struct ver *v, struct archive *a, struct archive_entry *ae,
 		target = archive_entry_symlink(ae);
 		if (target == NULL)
 			target = archive_entry_symlink_utf8(ae);
-		if (target == NULL || !link_inside(rel, target)) {
+		if (target == NULL || !ir_bagit_link_inside(rel, target)) {
 			report(v, IR_PACK_UNSAFE, name, n, "a symlink out of the "
 			    "package (to '%.200s')", target ? target : "");
 			return IR_OK;

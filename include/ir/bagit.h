@@ -48,5 +48,11 @@ int	 ir_bagit_info_get(const char *buf, size_t n, const char *label,
  * is allowed), no NUL?  1 if so.
  */
 int	 ir_bagit_path_safe(const char *p, size_t n);
+/*
+ * Whether a relative symlink at rel (a path under the bag's or case's top,
+ * no leading '/') with this target stays inside: not absolute, never
+ * climbing above the top.  Used by the writer and the reader alike.
+ */
+int	 ir_bagit_link_inside(const char *rel, const char *target);
 
 #endif
