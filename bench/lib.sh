@@ -32,3 +32,39 @@ ext4_image() {
 	mkfs.ext4 -q -F -b 4096 -N $((n + n / 4 + 1024)) -d "$1" "$2" \
 	    "$((kib + kib / 4 + n * 4 + 65536))K" >/dev/null
 }
+
+# once CMD...: the wall-clock seconds of one run (output discarded).
+once() {
+	t0=$(date +%s.%N)
+	"$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; exit 1; }
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc -l
+}
+
+# paired OURS THEIRS: run the two commands (shell functions or programs
+# without arguments) in turn, $runs times each, so that a noisy
+# neighbour slows both alike.  Sets best_ours, best_theirs (best wall
+# times) and ratio (the median over the pairs of theirs / ours: above 1,
+# ours is faster).
+paired() {
+	best_ours=
+	best_theirs=
+	ratios=
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		a=$(once "$1")
+		b=$(once "$2")
+		[ -n "$best_ours" ] && [ "$(echo "$a >= $best_ours" | bc -l)" -eq 1 ] ||
+		    best_ours=$a
+		[ -n "$best_theirs" ] && [ "$(echo "$b >= $best_theirs" | bc -l)" -eq 1 ] ||
+		    best_theirs=$b
+		ratios="$ratios $(echo "scale=4; $b / $a" | bc -l)"
+		i=$((i + 1))
+	done
+	ratio=$(printf '%s\n' $ratios | sort -n |
+	    awk '{ r[NR] = $1 } END { m = int((NR + 1) / 2);
+	        printf "%.2f", NR % 2 ? r[m] : (r[m] + r[m + 1]) / 2 }')
+	pairs=$(printf '%s\n' $ratios | awk '{ printf "%s%.2f", NR > 1 ? " " : "", $1 }')
+	best_ours=$(printf '%.3f' "$best_ours")
+	best_theirs=$(printf '%.3f' "$best_theirs")
+}

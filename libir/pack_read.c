@@ -102,20 +102,13 @@ ir_pack_kind_name(enum ir_pack_kind k)
 }
 
 static void
-report(struct ver *v, enum ir_pack_kind kind, const char *path, size_t n,
-    const char *fmt, ...) __attribute__((__format__(printf, 5, 6)));
-
-static void
-report(struct ver *v, enum ir_pack_kind kind, const char *path, size_t n,
-    const char *fmt, ...)
+vreport(struct ver *v, enum ir_pack_kind kind, const char *path, size_t n,
+    const char *fmt, va_list ap)
 {
 	struct ir_pack_problem pr;
 	char detail[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	(void)vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
 	pr.kind = kind;
 	pr.path = path;
 	pr.pathlen = n;
@@ -123,6 +116,21 @@ report(struct ver *v, enum ir_pack_kind kind, const char *path, size_t n,
 	v->info->problems++;
 	if (v->o->problem != NULL)
 		v->o->problem(v->o->arg, &pr);
+}
+
+static void
+report(struct ver *v, enum ir_pack_kind kind, const char *path, size_t n,
+    const char *fmt, ...) __attribute__((__format__(printf, 5, 6)));
+
+static void
+report(struct ver *v, enum ir_pack_kind kind, const char *path, size_t n,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(v, kind, path, n, fmt, ap);
+	va_end(ap);
 }
 
 /* Report about a path relative to the top: give the member's full name. */
@@ -134,24 +142,15 @@ static void
 report_rel(struct ver *v, enum ir_pack_kind kind, const char *rel, size_t n,
     const char *fmt, ...)
 {
-	struct ir_pack_problem pr;
-	char detail[1024];
 	va_list ap;
 
-	va_start(ap, fmt);
-	(void)vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
 	ir_buf_reset(&v->path);
 	if (ir_buf_addf(&v->path, NULL, "%s/", v->have_top ? v->top : "?") !=
 	    IR_OK || ir_buf_add(&v->path, rel, n, NULL) != IR_OK)
 		ir_buf_reset(&v->path);
-	pr.kind = kind;
-	pr.path = v->path.buf;
-	pr.pathlen = v->path.len;
-	pr.detail = detail;
-	v->info->problems++;
-	if (v->o->problem != NULL)
-		v->o->problem(v->o->arg, &pr);
+	va_start(ap, fmt);
+	vreport(v, kind, v->path.buf, v->path.len, fmt, ap);
+	va_end(ap);
 }
 
 static uint64_t
