@@ -11,27 +11,45 @@ pass=0
 fail=0
 skipped=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+bgout=$(mktemp)
+trap 'rm -f "$out" "$bgout" "$bgout.rc"' EXIT
 
-# suite NAME COMMAND...: run it, echo its TAP, count ok / not ok.
-suite() {
-	name=$1
-	shift
-	echo "# suite: $name"
-	"$@" >"$out" 2>&1
-	rc=$?
-	cat "$out"
-	p=$(grep '^ok ' "$out" | grep -vic '# skip')
+# tally NAME FILE RC: echo FILE's TAP, count ok / not ok.
+tally() {
+	echo "# suite: $1"
+	cat "$2"
+	p=$(grep '^ok ' "$2" | grep -vic '# skip')
 	# cmocka's TAP says "not ok N - name # SKIP" for a skipped test.
-	k=$(grep -E '^(not )?ok ' "$out" | grep -ic '# skip')
-	f=$(grep '^not ok ' "$out" | grep -vic '# skip')
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - $name exited $rc without reporting a failure"
+	k=$(grep -E '^(not )?ok ' "$2" | grep -ic '# skip')
+	f=$(grep '^not ok ' "$2" | grep -vic '# skip')
+	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $1 exited $3 without reporting a failure"
 		f=1
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
 	skipped=$((skipped + k))
+}
+
+# suite NAME COMMAND...: run it and tally it.
+suite() {
+	name=$1
+	shift
+	"$@" >"$out" 2>&1
+	tally "$name" "$out" $?
+}
+
+# background NAME COMMAND...: run it beside what follows (one suite at a
+# time); collect tallies it.
+background() {
+	bgname=$1
+	shift
+	( "$@" >"$bgout" 2>&1; echo $? >"$bgout.rc" ) &
+	bgpid=$!
+}
+collect() {
+	wait "$bgpid"
+	tally "$bgname" "$bgout" "$(cat "$bgout.rc" 2>/dev/null || echo 1)"
 }
 
 units() {
@@ -140,9 +158,12 @@ LSAN_OPTIONS=suppressions=$top/tests/lsan.supp
 export LSAN_OPTIONS
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
     UBSAN_OPTIONS=print_stacktrace=1 suite unit-asan units build/asan
+# The sanitizer run of the CLI tests is the longest and mostly uses one
+# core: the fuzzers (one process each, nothing shared) run beside it.
+background fuzz fuzzers
 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 UBSAN_OPTIONS=print_stacktrace=1 \
     IRKIT_SANITIZED=1 IRKIT_BIN=$top/build/asan/bin suite cli-asan bats --tap tests/cli
-suite fuzz fuzzers
+collect
 
 echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]
