@@ -133,6 +133,23 @@ have_file(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The directory of the running binary (of argv[0] if /proc is not there). */
+static void
+exe_dir(char exe[PATH_MAX])
+{
+	char *slash;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, PATH_MAX - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+	} else
+		(void)snprintf(exe, PATH_MAX, "%s",
+		    magic_path[0] ? magic_path : ".");
+}
+
 /*
  * The kit keeps magic.mgc in share/ beside bin/; an installed or built
  * tool uses libmagic's own database.  IRKIT_MAGIC overrides both.
@@ -141,20 +158,12 @@ const char *
 tool_magic_db(void)
 {
 	static char buf[PATH_MAX + 32];
-	char exe[PATH_MAX], *slash;
+	char exe[PATH_MAX];
 	const char *env = getenv("IRKIT_MAGIC");
-	ssize_t n;
 
 	if (env != NULL && *env != '\0')
 		return env;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL)
-			*slash = '\0';
-	} else
-		(void)snprintf(exe, sizeof(exe), "%s",
-		    magic_path[0] ? magic_path : ".");
+	exe_dir(exe);
 	(void)snprintf(buf, sizeof(buf), "%s/../share/magic.mgc", exe);
 	if (have_file(buf))
 		return buf;
@@ -182,21 +191,13 @@ tool_catalog_dir(void)
 		{ "/build/asan/bin", "../../../catalog" },
 	};
 	static char buf[PATH_MAX + 32];
-	char exe[PATH_MAX], *slash;
+	char exe[PATH_MAX];
 	const char *env = getenv("IRKIT_CATALOG");
 	size_t i, el, bl;
-	ssize_t n;
 
 	if (env != NULL && *env != '\0')
 		return env;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL)
-			*slash = '\0';
-	} else
-		(void)snprintf(exe, sizeof(exe), "%s",
-		    magic_path[0] ? magic_path : ".");
+	exe_dir(exe);
 	el = strlen(exe);
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		if (dirs[i].bindir != NULL && ((bl = strlen(dirs[i].bindir)) >
