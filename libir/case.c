@@ -294,6 +294,13 @@ build_entry(struct ir_buf *b, int dirfd, size_t seq,
 		rc = ir_buf_addf(b, e, ",\"status\":%d,\"complete\":%s,"
 		    "\"outputs\":[", en->status, en->complete ? "true" : "false");
 	for (i = 0; rc == IR_OK && i < en->noutputs; i++) {
+		/* A name JSON cannot carry could never be checked again. */
+		if (!ir_utf8_valid(en->outputs[i], strlen(en->outputs[i]))) {
+			rc = ir_err_set(e, IR_EINVAL, 0, "output '%s' is not "
+			    "UTF-8: the custody log cannot name it",
+			    en->outputs[i]);
+			break;
+		}
 		if ((rc = hash_output(dirfd, en->outputs[i], hex, &size, e)) !=
 		    IR_OK)
 			break;
@@ -322,7 +329,8 @@ ir_case_log(struct ir_case *c, const struct ir_custody_entry *en,
     struct ir_err *e)
 {
 	struct ir_buf log = IR_BUF_INIT(MAX_CUSTODY), meta = IR_BUF_INIT(MAX_META);
-	struct ir_buf line = IR_BUF_INIT(MAX_META);
+	/* One entry may name thousands of outputs (ir-cat --all-deleted). */
+	struct ir_buf line = IR_BUF_INIT(MAX_CUSTODY);
 	const char *last;
 	size_t lastn, count;
 	char prev[65];

@@ -41,6 +41,7 @@ scan=$(newest ir-scan)
 # Matches in files (not only in unallocated space): extract those files.
 # In a record a quote inside a string is escaped: '"inode":' is a key.
 if grep '^{"type":"match"' "$case_dir/$scan" | grep -q '"inode":'; then
-	run ir-cat "$image" --hits "$case_dir/$scan" "$case_dir/hits"
+	# In the case, ir-cat's directory is taken in it: case_dir/hits.
+	case_run ir-cat "$image" --hits "$case_dir/$scan" hits
 fi
 seal

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "hits.h"
 #include "image.h"
 #include "tool.h"
@@ -45,6 +47,7 @@ struct cat {
 	int			 dirfd;
 	const char		*dir;
 	struct hits		*hits;		/* --hits: only these */
+	int			 utf8;		/* --case: UTF-8 names only */
 };
 
 static const struct option longopts[] = {
@@ -72,8 +75,9 @@ usage(int status)
 "usage: %s [-c alg[,alg...]] [-o file | --case dir] [--partition n]\n"
 "              [--image-type type] source path\n"
 "       %s [options] source --inode n[-type[-id]]\n"
-"       %s [-c alg[,alg...]] [--partition n] source --all-deleted dir\n"
-"       %s [-c alg[,alg...]] source --hits records dir\n"
+"       %s [-c alg[,alg...]] [--partition n] [--case dir] source\n"
+"              --all-deleted dir\n"
+"       %s [-c alg[,alg...]] [--case dir] source --hits records dir\n"
 "Write the content of a file of a disk image or device, deleted ones too,\n"
 "to stdout or a file, its digests to stderr; or recover every deleted file,\n"
 "or every file that ir-scan matched, into a directory with a JSON Lines\n"
@@ -88,7 +92,9 @@ usage(int status)
 "      --all-deleted DIR   recover every deleted file into DIR\n"
 "      --hits RECORDS      recover into the DIR operand every file of source\n"
 "                          named by ir-scan's match records in RECORDS\n"
-"      --case DIR          write into case DIR and log it in its custody chain\n"
+"      --case DIR          write into case DIR and log it in its custody chain;\n"
+"                          the directory of --all-deleted or --hits is then\n"
+"                          taken in the case and must lie inside it\n"
 "Exit: 0 done, 2 usage or nothing found, 3 incomplete (partly recovered,\n"
 "read error, crash, interrupted).\n",
 	    tool_progname(), tool_progname(), tool_progname(),
@@ -265,6 +271,41 @@ cat_child(int fd, void *arg)
 }
 
 /*
+ * --case: the custody log names each file in JSON, which carries UTF-8
+ * only, so a byte of a name that is not UTF-8 becomes "%XX" (the index
+ * keeps the name as it was, in path_hex).
+ */
+static char *
+utf8_name(char *s)
+{
+	struct ir_buf b = IR_BUF_INIT(IR_BUF_NOLIMIT);
+	size_t i, k, n = strlen(s);
+
+	if (ir_utf8_valid(s, n))
+		return s;
+	for (i = 0; i < n; i += k) {
+		for (k = 1; k <= 4 && i + k <= n; k++)
+			if (ir_utf8_valid(s + i, k))
+				break;
+		if (k <= 4 && i + k <= n) {
+			if (ir_buf_add(&b, s + i, k, NULL) != IR_OK)
+				break;
+			continue;
+		}
+		k = 1;
+		if (ir_buf_addf(&b, NULL, "%%%02X", (unsigned char)s[i]) !=
+		    IR_OK)
+			break;
+	}
+	free(s);
+	if (i < n) {
+		ir_buf_release(&b);
+		return NULL;
+	}
+	return ir_buf_detach(&b, NULL);
+}
+
+/*
  * --all-deleted, in an image's worker: one deleted file into the
  * directory, and its index record.  Only file content is recovered, as
  * tsk_recover does: no directories, $FILE_NAME entries or libtsk's virtual
@@ -303,7 +344,8 @@ recover_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 			fi.recovered = recov;
 		}
 		if (asprintf(&rel, "%s%d/%s", ent->part >= 0 ? "p" : "",
-		    ent->part, fi.path) < 0) {
+		    ent->part, fi.path) < 0 ||
+		    (c->utf8 && (rel = utf8_name(rel)) == NULL)) {
 			tool_warnx("out of memory");
 			return -1;
 		}
@@ -503,6 +545,71 @@ cat_deleted(struct cat *c, const char *type, int partition)
 	return c->hits != NULL ? hits_check(c) : IR_EXIT_OK;
 }
 
+/* One more output, rel/name, into the list *v of *n. */
+static void
+add_output(char ***v, size_t *n, size_t *cap, const char *rel,
+    const char *name)
+{
+	char **nv;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		if ((nv = reallocarray(*v, *cap, sizeof(*nv))) == NULL)
+			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+		*v = nv;
+	}
+	if (asprintf(&(*v)[*n], "%s/%s", rel, name) < 0)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	(*n)++;
+}
+
+/*
+ * --case: one custody entry for the run, naming the index and every file
+ * it says was recovered, as paths in the case (rel is the directory's).
+ * Returns the exit status.
+ */
+static int
+case_log_dir(struct tool_case *tc, const struct cat *c, const char *rel,
+    int status)
+{
+	char *path, *line = NULL, **outs = NULL;
+	const char *made;
+	size_t sz = 0, n = 0, cap = 0, i;
+	ssize_t len;
+	json_error_t je;
+	json_t *r;
+	FILE *fp;
+
+	add_output(&outs, &n, &cap, rel, "index.jsonl");
+	if (asprintf(&path, "%s/index.jsonl", c->dir) < 0)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	if ((fp = fopen(path, "re")) == NULL) {
+		tool_warnx("%s: %s", path, strerror(errno));
+		status = IR_EXIT_INCOMPLETE;
+	}
+	while (fp != NULL && (len = getline(&line, &sz, fp)) > 0) {
+		if ((r = json_loadb(line, (size_t)len, 0, &je)) == NULL) {
+			tool_warnx("%s: %s", path, je.text);
+			status = IR_EXIT_INCOMPLETE;
+			continue;
+		}
+		made = json_string_value(json_object_get(r, "output"));
+		if (made != NULL)
+			add_output(&outs, &n, &cap, rel, made);
+		json_decref(r);
+	}
+	if (fp != NULL)
+		(void)fclose(fp);
+	status = tool_case_close_outputs(tc, status, status == IR_EXIT_OK,
+	    (const char *const *)outs, n);
+	for (i = 0; i < n; i++)
+		free(outs[i]);
+	free(outs);
+	free(line);
+	free(path);
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -512,6 +619,7 @@ main(int argc, char *argv[])
 	struct ir_err e;
 	const char *outpath = NULL, *casedir = NULL, *case_id = NULL;
 	const char *examiner = NULL, *type = NULL, *ext, *hitsfile = NULL;
+	char *caserel = NULL, *dir = NULL;
 	unsigned int algs = IR_HASH_BIT(IR_HASH_SHA256);
 	uint64_t v;
 	int ch, byinode = 0, partition = -1, created = 0, status;
@@ -576,15 +684,14 @@ main(int argc, char *argv[])
 		tool_usage_error("no source given");
 	c.source = argv[0];
 	if (hitsfile != NULL) {
-		if (argc != 2 || c.dir != NULL || byinode || outpath != NULL ||
-		    casedir != NULL)
+		if (argc != 2 || c.dir != NULL || byinode || outpath != NULL)
 			tool_usage_error("--hits takes a source and a directory "
-			    "(no --inode, --all-deleted, --output or --case)");
+			    "(no --inode, --all-deleted or --output)");
 		c.dir = argv[1];
 	} else if (c.dir != NULL) {
-		if (argc > 1 || byinode || outpath != NULL || casedir != NULL)
+		if (argc > 1 || byinode || outpath != NULL)
 			tool_usage_error("--all-deleted takes a source only "
-			    "(no path, --inode, --output or --case)");
+			    "(no path, --inode or --output)");
 	} else if (byinode == (argc == 2) || argc > 2)
 		tool_usage_error("give a path or --inode N, not both");
 	else if (!byinode)
@@ -609,7 +716,17 @@ main(int argc, char *argv[])
 			    "inode of %s", hitsfile, c.source);
 		c.hits = &hits;
 	}
-	if (c.dir != NULL)
+	if (c.dir != NULL && casedir != NULL) {
+		/* Custody names files by their path in the case. */
+		caserel = tool_case_open_dir(&tc, casedir, case_id, examiner,
+		    c.dir, argc + optind, argv - optind);
+		if (asprintf(&dir, "%s/%s", casedir, caserel) < 0)
+			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+		c.dir = dir;
+		c.utf8 = 1;
+		status = cat_deleted(&c, type, partition);
+		status = case_log_dir(&tc, &c, caserel, status);
+	} else if (c.dir != NULL)
 		status = cat_deleted(&c, type, partition);
 	else {
 		if (casedir != NULL) {
@@ -639,6 +756,8 @@ main(int argc, char *argv[])
 	}
 	if (c.hits != NULL)
 		hits_free(c.hits);
+	free(caserel);
+	free(dir);
 	free(c.buf);
 	ir_hash_free(c.hash);
 	return status;

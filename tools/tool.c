@@ -262,8 +262,74 @@ tool_case_open(struct tool_case *tc, const char *dir, const char *case_id,
 int
 tool_case_close(struct tool_case *tc, int status, int complete)
 {
-	struct ir_custody_entry en;
 	const char *outs[1];
+
+	outs[0] = tc->out;
+	return tool_case_close_outputs(tc, status, complete, outs, 1);
+}
+
+char *
+tool_case_open_dir(struct tool_case *tc, const char *dir, const char *case_id,
+    const char *examiner, const char *sub, int argc, char **argv)
+{
+	struct ir_case_meta m;
+	struct ir_err e;
+	char *full, *top, *in = NULL, *up, *base, *rel;
+	size_t n;
+
+	memset(tc, 0, sizeof(*tc));
+	tc->started = ir_time_now();
+	tc->argc = argc;
+	tc->argv = argv;
+	m.case_id = case_id;
+	m.examiner = examiner;
+	m.tool = progname;
+	m.version = ir_version();
+	if (ir_case_open(&tc->c, dir, &m, &e) != IR_OK)
+		tool_die(IR_EXIT_USAGE, "%s", e.msg);
+	if (sub[0] == '/')
+		full = strdup(sub);
+	else if (asprintf(&full, "%s/%s", dir, sub) < 0)
+		full = NULL;
+	if (full == NULL)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	if ((top = realpath(dir, NULL)) == NULL)
+		tool_die(IR_EXIT_USAGE, "%s: %s", dir, strerror(errno));
+	/* sub is made later: its parent must exist, sub itself need not. */
+	if ((up = realpath(full, NULL)) == NULL && errno == ENOENT) {
+		n = strlen(full);
+		while (n > 1 && full[n - 1] == '/')
+			full[--n] = '\0';
+		base = strrchr(full, '/');
+		*base++ = '\0';
+		if ((up = realpath(full[0] != '\0' ? full : "/", NULL)) != NULL &&
+		    asprintf(&in, "%s/%s", strcmp(up, "/") != 0 ? up : "",
+		    base) < 0)
+			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+		free(up);
+	} else
+		in = up;
+	if (in == NULL)
+		tool_die(IR_EXIT_USAGE, "cannot create '%s': %s", sub,
+		    strerror(errno));
+	n = strcmp(top, "/") != 0 ? strlen(top) : 0;
+	if (strncmp(in, top, n) != 0 || in[n] != '/' || in[n + 1] == '\0')
+		tool_die(IR_EXIT_USAGE, "'%s' is not inside the case directory "
+		    "'%s' (a relative directory is taken in the case)", sub,
+		    dir);
+	if ((rel = strdup(in + n + 1)) == NULL)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	free(full);
+	free(top);
+	free(in);
+	return rel;
+}
+
+int
+tool_case_close_outputs(struct tool_case *tc, int status, int complete,
+    const char *const *outs, size_t n)
+{
+	struct ir_custody_entry en;
 	struct ir_err e;
 
 	memset(&en, 0, sizeof(en));
@@ -275,9 +341,8 @@ tool_case_close(struct tool_case *tc, int status, int complete)
 	en.ended = ir_time_now();
 	en.status = status;
 	en.complete = complete;
-	outs[0] = tc->out;
 	en.outputs = outs;
-	en.noutputs = 1;
+	en.noutputs = n;
 	if (ir_case_log(tc->c, &en, &e) != IR_OK) {
 		tool_warnx("custody log: %s", e.msg);
 		status = IR_EXIT_INCOMPLETE;

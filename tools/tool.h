@@ -77,5 +77,17 @@ FILE		*tool_case_open(struct tool_case *, const char *dir,
 		    int argc, char **argv);
 /* Log the action in the custody chain; returns the exit status to use. */
 int		 tool_case_close(struct tool_case *, int status, int complete);
+/*
+ * --case DIR for a tool that writes a directory of outputs, sub: taken in
+ * the case when relative, it must lie inside it.  Opens (creating) the case
+ * without an output file; returns sub's path relative to the case (the
+ * caller frees it).  Exits 2 on error.
+ */
+char		*tool_case_open_dir(struct tool_case *, const char *dir,
+		    const char *case_id, const char *examiner, const char *sub,
+		    int argc, char **argv);
+/* tool_case_close with these outputs (relative to the case). */
+int		 tool_case_close_outputs(struct tool_case *, int status,
+		    int complete, const char *const *outs, size_t n);
 
 #endif

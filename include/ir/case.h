@@ -31,7 +31,8 @@ struct ir_custody_entry {
 	struct ir_time	 started, ended;
 	int		 status;	/* the tool's exit status */
 	int		 complete;	/* 0: the outputs are partial */
-	const char *const *outputs;	/* paths relative to the case dir */
+	const char *const *outputs;	/* paths relative to the case dir,
+					   subdirectories too; UTF-8 */
 	size_t		 noutputs;
 };
 

@@ -275,3 +275,68 @@ sha() {
 	cat_ 2 out --hits junk.jsonl disk.img junk
 	assert_stderr "junk.jsonl: line 1: not a JSON record"
 }
+
+@test "--hits and --all-deleted with --case: one custody entry names the index and every file" {
+	command -v yara >/dev/null || skip "yara is not installed"
+	dos_disk
+	printf 'rule bye { strings: $a = "bye" condition: $a }\n' >r.yar
+	printf 'rule deep { strings: $a = "deep" condition: $a }\n' >>r.yar
+	run_tool 1 hits.jsonl ir-scan -r r.yar disk.img
+	# DIR is taken in the case: hits is case/hits.
+	cat_ 0 /dev/null disk.img --hits hits.jsonl hits --case case \
+	    --case-id c7 --examiner ann
+	[ -s case/hits/index.jsonl ] && [ ! -e hits ]
+	assert_eq "$(jq -s length case/custody.jsonl)" 1 "custody entries"
+	assert_eq "$(jq -r '[.tool, .status, .complete] | @tsv' case/custody.jsonl)" \
+	    "$(printf 'ir-cat\t0\ttrue')"
+	assert_eq "$(jq -r .examiner case/case.json)" ann
+	# The index and each file it names, with sha256sum's digest.
+	jq -r '.output | "hits/" + .' case/hits/index.jsonl >want
+	[ "$(wc -l <want)" -eq 4 ]
+	sed -i '1i hits/index.jsonl' want
+	jq -r '.outputs[] | [.path, .sha256] | @tsv' case/custody.jsonl >got
+	assert_eq "$(cut -f1 got)" "$(cat want)" "outputs"
+	local path sum
+	while IFS=$'\t' read -r path sum; do
+		assert_eq "$sum" "$(sha "case/$path")" "sha256 of $path"
+	done <got
+	# The custody chain holds: the case packs and the package verifies.
+	run_tool 0 /dev/null ir-pack case -o pkg.tar.gz
+	run_tool 0 /dev/null ir-verify pkg.tar.gz
+	# A recovered file altered afterwards: ir-pack refuses the case.
+	printf x >>"case/$(sed -n 2p want)"
+	run_tool 2 /dev/null ir-pack case -o bad.tar.gz
+	assert_stderr "was altered after the custody log recorded it"
+	[ ! -e bad.tar.gz ]
+	# DIR outside the case: exit 2, said, nothing made or logged.
+	cat_ 2 /dev/null disk.img --hits hits.jsonl "$PWD/out" --case case
+	assert_stderr "is not inside the case directory"
+	cat_ 2 /dev/null disk.img --hits hits.jsonl ../out --case case
+	assert_stderr "is not inside the case directory"
+	[ ! -e out ] && [ ! -e ../out ]
+	assert_eq "$(jq -s length case/custody.jsonl)" 1 "custody entries"
+	# --all-deleted: an absolute DIR inside the case is fine.
+	cat_ 0 /dev/null disk.img --all-deleted "$PWD/case/del" --case case
+	assert_eq "$(jq -r 'select(.seq == 2) | [.outputs[].path] | join(" ")' \
+	    case/custody.jsonl)" "del/index.jsonl del/p0/gone.txt del/p1/_one.txt"
+	cmp case/del/p0/gone.txt case/hits/p0/gone.txt
+	# An incomplete run (an inode not there): logged, complete false.
+	jq -c 'select(.type == "match" and .part == 0 and .path == "/dir/b.bin") | .inode = 99999' \
+	    hits.jsonl >bad.jsonl
+	cat_ 3 /dev/null disk.img --hits bad.jsonl bad --case case
+	assert_eq "$(jq -r 'select(.seq == 3) | [.status, .complete, (.outputs | length)] | @tsv' \
+	    case/custody.jsonl)" "$(printf '3\tfalse\t1')"
+}
+
+@test "--all-deleted with --case: a name that is not UTF-8 becomes %XX, custody still holds" {
+	command -v debugfs >/dev/null || skip "e2fsprogs is not installed"
+	mkfs.ext4 -q -F e.img 4M
+	printf one >one
+	debugfs -w -R "write one $(printf 'a\377b')" e.img >/dev/null 2>&1
+	debugfs -w -R "rm $(printf 'a\377b')" e.img >/dev/null 2>&1
+	cat_ 0 /dev/null e.img --all-deleted rec --case case
+	assert_eq "$(jq -r .output case/rec/index.jsonl)" a%FFb
+	assert_eq "$(jq -r .path_hex case/rec/index.jsonl)" 2f61ff62
+	assert_eq "$(jq -r '.outputs[1].path' case/custody.jsonl)" rec/a%FFb
+	run_tool 0 /dev/null ir-pack case -o pkg.tar.gz
+}

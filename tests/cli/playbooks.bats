@@ -108,7 +108,12 @@ plant_tree() {
 	local pkg=out/tri1.tar.gz
 	run_tool 0 verify.out ir-verify "$pkg"
 	unpack "$pkg" bag
-	assert_eq "$(custody_tools bag)" "ir-walk ir-timeline ir-scan " "custody"
+	assert_eq "$(custody_tools bag)" "ir-walk ir-timeline ir-scan ir-cat " "custody"
+	# The extracted files are in the custody log, the index too.
+	jq -e 'select(.tool == "ir-cat") | .outputs[] | select(.path == "hits/index.jsonl")' \
+	    bag/data/custody.jsonl >/dev/null || fail "no hits/index.jsonl in the custody log"
+	jq -e 'select(.tool == "ir-cat") | .outputs[] | select(.path == "hits/p0/gone.txt")' \
+	    bag/data/custody.jsonl >/dev/null || fail "no hits/p0/gone.txt in the custody log"
 	# gone.txt, deleted on both partitions, extracted as icat does.
 	icat -o 2048 disk.img "$(jq -r 'select(.type == "match" and .part == 0 and
 	    .inode != null) | .inode' bag/data/ir-scan-*.jsonl)" >theirs

@@ -251,6 +251,61 @@ test_output_names_unique(void **state)
 	ir_case_close(c);
 }
 
+/*
+ * One entry naming 9000 outputs in subdirectories (ir-cat --all-deleted):
+ * a line over 1 MiB, logged and verified; a name that is not UTF-8, which
+ * the log could not name as it is, refused.
+ */
+static void
+test_many_outputs(void **state)
+{
+	enum { N = 9000 };
+	struct ir_custody_entry en;
+	struct ir_case *c;
+	struct ir_err e;
+	char **outs, path[600], got[64];
+	const char *bad[1] = { "rec/p0/a\377b" };
+	size_t i, n;
+	int fd;
+
+	(void)state;
+	sh("mkdir -p rec/p0/some/deep/dir && printf x >rec/p0/a\"$(printf "
+	    "'\\377')\"b");
+	assert_non_null(outs = calloc(N, sizeof(*outs)));
+	for (i = 0; i < N; i++) {
+		assert_true(asprintf(&outs[i], "rec/p0/some/deep/dir/"
+		    "recovered-file-%zu.txt", i) > 0);
+		(void)snprintf(path, sizeof(path), "%s/%s", casedir, outs[i]);
+		assert_true((fd = open(path, O_WRONLY | O_CREAT | O_EXCL,
+		    0600)) >= 0);
+		assert_int_equal(write(fd, path, 4), 4);
+		(void)close(fd);
+	}
+	assert_int_equal(ir_case_open(&c, casedir, &(struct ir_case_meta){ 0 },
+	    NULL), IR_OK);
+	memset(&en, 0, sizeof(en));
+	en.tool = "ir-test";
+	en.outputs = (const char *const *)outs;
+	en.noutputs = N;
+	en.complete = 1;
+	assert_int_equal(ir_case_log(c, &en, &e), IR_OK);
+	en.outputs = bad;
+	en.noutputs = 1;
+	assert_int_equal(ir_case_log(c, &en, &e), IR_EINVAL);
+	assert_non_null(strstr(e.msg, "not UTF-8"));
+	ir_case_close(c);
+	assert_int_equal(ir_case_verify(casedir, &n, &e), IR_OK);
+	assert_int_equal(n, 3);
+	popen_line("sed -n 3p custody.jsonl | wc -c", got, sizeof(got));
+	assert_true(strtoul(got, NULL, 10) > (1U << 20));
+	popen_line("sed -n 3p custody.jsonl | jq -r '.outputs[8999].path'", got,
+	    sizeof(got));
+	assert_string_equal(got, "rec/p0/some/deep/dir/recovered-file-8999.txt");
+	for (i = 0; i < N; i++)
+		free(outs[i]);
+	free(outs);
+}
+
 int
 main(void)
 {
@@ -275,6 +330,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_verify_mem_garbage),
 		cmocka_unit_test_setup_teardown(test_output_names_unique, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_many_outputs, setup,
 		    teardown),
 	};
 
