@@ -6,7 +6,6 @@
  */
 #include <sys/socket.h>
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,59 +100,35 @@ mask_len(const uint8_t *m, size_t n)
 	return bits;
 }
 
-/* A /proc/net table: one entry a line, after an optional header. */
-struct table {
-	const char	*name;		/* in messages: "route line 3: ..." */
-	const char	*head;		/* a line 1 starting so is a header */
-	size_t		 size;		/* of an entry */
-	int		(*line)(const struct ir__line *, void *, const char **);
-};
-
+/* A line 1 starting so is a header. */
 static int
-header(const struct table *tb, const struct ir__line *l)
+starts(const struct ir__line *l, const char *head)
 {
-	size_t hl;
+	size_t hl = strlen(head);
 
-	if (tb->head == NULL || l->no != 1)
-		return 0;
-	hl = strlen(tb->head);
-	return l->len >= hl && memcmp(l->p, tb->head, hl) == 0;
+	return l->len >= hl && memcmp(l->p, head, hl) == 0;
 }
 
 static int
-table_parse(const struct table *tb, const char *buf, size_t n, void *outp,
-    size_t *nout, struct ir_err *e)
+route_head(const struct ir__line *l)
 {
-	struct ir__line l = { NULL, 0, 0 };
-	void *a = NULL;
-	const char *why;
-	size_t off = 0, cap = 0, na = 0;
-	int rc = IR_OK;
+	return starts(l, "Iface");
+}
 
-	while (ir__nextline(buf, n, &off, &l)) {
-		if (ir__blank(&l, 1) || header(tb, &l))
-			continue;
-		rc = ir__grow(&a, &cap, na, tb->size, NET_MAX_ENTRIES);
-		if (rc == IR_ELIMIT)
-			rc = ir_err_set(e, rc, 0, "%s: more than %zu entries",
-			    tb->name, NET_MAX_ENTRIES);
-		else if (rc != IR_OK)
-			rc = ir_err_set(e, rc, errno, "%s", tb->name);
-		else if (tb->line(&l, (char *)a + na * tb->size, &why) != 0)
-			rc = ir_err_set(e, IR_EFORMAT, 0, "%s line %zu: %s",
-			    tb->name, l.no, why);
-		if (rc != IR_OK)
-			break;
-		na++;
-	}
-	if (rc != IR_OK || na == 0) {
-		free(a);
-		a = NULL;
-		na = 0;
-	}
-	*(void **)outp = a;
-	*nout = na;
-	return rc;
+static int
+arp_head(const struct ir__line *l)
+{
+	return starts(l, "IP");
+}
+
+/*
+ * A /proc/net table: '\r' is blank, a NUL byte is left to the fields, and
+ * the errors of a full array name the table.
+ */
+#define NET_TABLE(name, type, hd, ln) {					\
+	.what = (name), .size = sizeof(type), .max = NET_MAX_ENTRIES,	\
+	.limit = (name), .nomem = (name), .cr = 1, .nul = NULL,		\
+	.head = (hd), .line = (ln), .clear = NULL			\
 }
 
 /* ---- /proc/net/route ---- */
@@ -230,11 +205,10 @@ int
 ir_route_parse(const char *buf, size_t n, struct ir_route **out,
     size_t *nout, struct ir_err *e)
 {
-	static const struct table tb = {
-		"route", "Iface", sizeof(struct ir_route), route_line
-	};
+	static const struct ir__table tb =
+	    NET_TABLE("route", struct ir_route, route_head, route_line);
 
-	return table_parse(&tb, buf, n, out, nout, e);
+	return ir__table(&tb, buf, n, out, nout, e);
 }
 
 /* ---- /proc/net/ipv6_route ---- */
@@ -306,11 +280,10 @@ int
 ir_route6_parse(const char *buf, size_t n, struct ir_route **out,
     size_t *nout, struct ir_err *e)
 {
-	static const struct table tb = {
-		"ipv6_route", NULL, sizeof(struct ir_route), route6_line
-	};
+	static const struct ir__table tb =
+	    NET_TABLE("ipv6_route", struct ir_route, NULL, route6_line);
 
-	return table_parse(&tb, buf, n, out, nout, e);
+	return ir__table(&tb, buf, n, out, nout, e);
 }
 
 /* ---- /proc/net/arp ---- */
@@ -393,11 +366,10 @@ int
 ir_arp_parse(const char *buf, size_t n, struct ir_arp **out, size_t *nout,
     struct ir_err *e)
 {
-	static const struct table tb = {
-		"arp", "IP", sizeof(struct ir_arp), arp_line
-	};
+	static const struct ir__table tb =
+	    NET_TABLE("arp", struct ir_arp, arp_head, arp_line);
 
-	return table_parse(&tb, buf, n, out, nout, e);
+	return ir__table(&tb, buf, n, out, nout, e);
 }
 
 /* ---- /proc/net/if_inet6 ---- */
@@ -454,11 +426,10 @@ int
 ir_inet6_parse(const char *buf, size_t n, struct ir_inet6 **out,
     size_t *nout, struct ir_err *e)
 {
-	static const struct table tb = {
-		"if_inet6", NULL, sizeof(struct ir_inet6), inet6_line
-	};
+	static const struct ir__table tb =
+	    NET_TABLE("if_inet6", struct ir_inet6, NULL, inet6_line);
 
-	return table_parse(&tb, buf, n, out, nout, e);
+	return ir__table(&tb, buf, n, out, nout, e);
 }
 
 /* ---- resolv.conf, hosts, nsswitch.conf ---- */

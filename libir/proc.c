@@ -30,6 +30,13 @@
 #define SMALL_MAX	((size_t)1 << 20)
 #define ARR_MAX		((size_t)1 << 24)
 
+/* A table of ARR_MAX elements whose full array is "proc table". */
+#define PROC_TABLE(name, type, hd, nulwhy, ln, cl) {			\
+	.what = (name), .size = sizeof(type), .max = ARR_MAX,		\
+	.limit = NULL, .nomem = "proc table", .cr = 0, .nul = (nulwhy),	\
+	.head = (hd), .line = (ln), .clear = (cl)			\
+}
+
 /* Grow *a (of *cap elements of size sz) to hold one more than n. */
 static int
 grow(void *a, size_t *cap, size_t n, size_t sz, struct ir_err *e)
@@ -437,8 +444,9 @@ net_addr(const char *t, size_t tl, int *family, uint8_t *a, uint16_t *port)
 }
 
 static int
-net_line(const struct ir__line *l, struct ir_sock *s, const char **why)
+net_line(const struct ir__line *l, void *elem, const char **why)
 {
+	struct ir_sock *s = elem;
 	const char *t;
 	size_t j = 0, tl, f;
 	uint64_t v;
@@ -500,44 +508,20 @@ header(const struct ir__line *l, const char *word)
 	    memcmp(t, word, tl) == 0;
 }
 
+static int
+net_head(const struct ir__line *l)
+{
+	return header(l, "sl");
+}
+
 int
 ir_net_parse(const char *what, const char *buf, size_t n,
     struct ir_sock **out, size_t *nout, struct ir_err *e)
 {
-	struct ir__line l = { NULL, 0, 0 };
-	struct ir_sock *a = NULL;
-	const char *why = NULL;
-	size_t off = 0, cap = 0, na = 0;
-	int rc;
+	const struct ir__table tb = PROC_TABLE(what, struct ir_sock,
+	    net_head, "NUL byte", net_line, NULL);
 
-	*out = NULL;
-	*nout = 0;
-	while (ir__nextline(buf, n, &off, &l)) {
-		if (ir__blank(&l, 0) || (l.no == 1 && header(&l, "sl")))
-			continue;
-		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
-			goto fail;
-		if (memchr(l.p, '\0', l.len) != NULL)
-			why = "NUL byte";
-		else if (net_line(&l, &a[na], &why) == 0)
-			why = NULL;
-		if (why != NULL) {
-			rc = ir_err_set(e, IR_EFORMAT, 0, "%s line %zu: %s",
-			    what, l.no, why);
-			goto fail;
-		}
-		na++;
-	}
-	if (na == 0) {
-		free(a);
-		a = NULL;
-	}
-	*out = a;
-	*nout = na;
-	return IR_OK;
-fail:
-	free(a);
-	return rc;
+	return ir__table(&tb, buf, n, out, nout, e);
 }
 
 static int
@@ -795,40 +779,28 @@ packet_line(const struct ir__line *l, struct ir_packet *p)
 	return ir__tok(l->p, l->len, &j, &t, &tl) ? -1 : 0;
 }
 
+static int
+packet_head(const struct ir__line *l)
+{
+	return header(l, "sk");
+}
+
+/* Every bad packet line, a NUL byte too, is a "bad entry". */
+static int
+packet_elem(const struct ir__line *l, void *elem, const char **why)
+{
+	*why = "bad entry";
+	return packet_line(l, elem);
+}
+
 int
 ir_packet_parse(const char *buf, size_t n, struct ir_packet **out,
     size_t *nout, struct ir_err *e)
 {
-	struct ir__line l = { NULL, 0, 0 };
-	struct ir_packet *a = NULL;
-	size_t off = 0, cap = 0, na = 0;
-	int rc;
+	static const struct ir__table tb = PROC_TABLE("packet",
+	    struct ir_packet, packet_head, "bad entry", packet_elem, NULL);
 
-	*out = NULL;
-	*nout = 0;
-	while (ir__nextline(buf, n, &off, &l)) {
-		if (ir__blank(&l, 0) || (l.no == 1 && header(&l, "sk")))
-			continue;
-		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
-			goto fail;
-		if (memchr(l.p, '\0', l.len) != NULL ||
-		    packet_line(&l, &a[na]) != 0) {
-			rc = ir_err_set(e, IR_EFORMAT, 0,
-			    "packet line %zu: bad entry", l.no);
-			goto fail;
-		}
-		na++;
-	}
-	if (na == 0) {
-		free(a);
-		a = NULL;
-	}
-	*out = a;
-	*nout = na;
-	return IR_OK;
-fail:
-	free(a);
-	return rc;
+	return ir__table(&tb, buf, n, out, nout, e);
 }
 
 int
@@ -856,8 +828,9 @@ ir_packet_free(struct ir_packet *p, size_t n)
 /* ---- /proc/modules ---- */
 
 static int
-module_line(const struct ir__line *l, struct ir_module *m, const char **why)
+module_line(const struct ir__line *l, void *elem, const char **why)
 {
+	struct ir_module *m = elem;
 	const char *t;
 	size_t j = 0, tl, f;
 
@@ -932,47 +905,20 @@ module_clear(struct ir_module *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static void
+module_clear_(void *elem)
+{
+	module_clear(elem);
+}
+
 int
 ir_modules_parse(const char *buf, size_t n, struct ir_module **out,
     size_t *nout, struct ir_err *e)
 {
-	struct ir__line l = { NULL, 0, 0 };
-	struct ir_module *a = NULL;
-	const char *why;
-	size_t off = 0, cap = 0, na = 0;
-	int rc;
+	static const struct ir__table tb = PROC_TABLE("modules",
+	    struct ir_module, NULL, "NUL byte", module_line, module_clear_);
 
-	*out = NULL;
-	*nout = 0;
-	while (ir__nextline(buf, n, &off, &l)) {
-		if (ir__blank(&l, 0))
-			continue;
-		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
-			goto fail;
-		if (memchr(l.p, '\0', l.len) != NULL)
-			why = "NUL byte";
-		else if (module_line(&l, &a[na], &why) == 0) {
-			na++;
-			continue;
-		}
-		module_clear(&a[na]);
-		rc = why == NULL ?
-		    ir_err_set(e, IR_ENOMEM, errno, "modules line %zu",
-		    l.no) :
-		    ir_err_set(e, IR_EFORMAT, 0, "modules line %zu: %s",
-		    l.no, why);
-		goto fail;
-	}
-	if (na == 0) {
-		free(a);
-		a = NULL;
-	}
-	*out = a;
-	*nout = na;
-	return IR_OK;
-fail:
-	ir_modules_free(a, na);
-	return rc;
+	return ir__table(&tb, buf, n, out, nout, e);
 }
 
 int
@@ -1021,8 +967,9 @@ dupesc(const char *t, size_t tl, char **out, const char **why)
 }
 
 static int
-mount_line(const struct ir__line *l, struct ir_mount *m, const char **why)
+mount_line(const struct ir__line *l, void *elem, const char **why)
 {
+	struct ir_mount *m = elem;
 	const char *t, *opt = NULL;
 	size_t j = 0, tl, f, optl = 0;
 	uint64_t v;
@@ -1097,47 +1044,20 @@ mount_clear(struct ir_mount *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static void
+mount_clear_(void *elem)
+{
+	mount_clear(elem);
+}
+
 int
 ir_mountinfo_parse(const char *buf, size_t n, struct ir_mount **out,
     size_t *nout, struct ir_err *e)
 {
-	struct ir__line l = { NULL, 0, 0 };
-	struct ir_mount *a = NULL;
-	const char *why;
-	size_t off = 0, cap = 0, na = 0;
-	int rc;
+	static const struct ir__table tb = PROC_TABLE("mountinfo",
+	    struct ir_mount, NULL, "NUL byte", mount_line, mount_clear_);
 
-	*out = NULL;
-	*nout = 0;
-	while (ir__nextline(buf, n, &off, &l)) {
-		if (ir__blank(&l, 0))
-			continue;
-		if ((rc = grow(&a, &cap, na, sizeof(*a), e)) != IR_OK)
-			goto fail;
-		if (memchr(l.p, '\0', l.len) != NULL)
-			why = "NUL byte";
-		else if (mount_line(&l, &a[na], &why) == 0) {
-			na++;
-			continue;
-		}
-		mount_clear(&a[na]);
-		rc = why == NULL ?
-		    ir_err_set(e, IR_ENOMEM, errno, "mountinfo line %zu",
-		    l.no) :
-		    ir_err_set(e, IR_EFORMAT, 0, "mountinfo line %zu: %s",
-		    l.no, why);
-		goto fail;
-	}
-	if (na == 0) {
-		free(a);
-		a = NULL;
-	}
-	*out = a;
-	*nout = na;
-	return IR_OK;
-fail:
-	ir_mounts_free(a, na);
-	return rc;
+	return ir__table(&tb, buf, n, out, nout, e);
 }
 
 int

@@ -1,5 +1,6 @@
 /*
- * proctext: line and token walking, number fields and growing tables,
+ * proctext: line and token walking, number fields, growing tables and
+ * the one loop that reads a table of one element a line,
  * written once for the parsers of /proc, /sys and /etc text.
  */
 #include <errno.h>
@@ -189,4 +190,59 @@ ir__dupn(const char *p, size_t n)
 	memcpy(s, p, n);
 	s[n] = '\0';
 	return s;
+}
+
+int
+ir__table(const struct ir__table *tb, const char *buf, size_t n, void *outp,
+    size_t *nout, struct ir_err *e)
+{
+	struct ir__line l = { NULL, 0, 0 };
+	void *a = NULL, *el;
+	const char *why;
+	size_t off = 0, cap = 0, na = 0, i;
+	int rc = IR_OK;
+
+	while (ir__nextline(buf, n, &off, &l)) {
+		if (ir__blank(&l, tb->cr) ||
+		    (l.no == 1 && tb->head != NULL && tb->head(&l)))
+			continue;
+		rc = ir__grow(&a, &cap, na, tb->size, tb->max);
+		if (rc == IR_ELIMIT && tb->limit != NULL)
+			rc = ir_err_set(e, rc, 0, "%s: more than %zu entries",
+			    tb->limit, tb->max);
+		else if (rc == IR_ELIMIT)
+			rc = ir_err_set(e, rc, 0, "more than %zu entries",
+			    tb->max);
+		else if (rc != IR_OK)
+			rc = ir_err_set(e, rc, errno, "%s", tb->nomem);
+		if (rc != IR_OK)
+			break;
+		el = (char *)a + na * tb->size;
+		if (tb->nul != NULL && memchr(l.p, '\0', l.len) != NULL)
+			why = tb->nul;
+		else if (tb->line(&l, el, &why) == 0) {
+			na++;
+			continue;
+		}
+		if (tb->clear != NULL)
+			tb->clear(el);
+		rc = why == NULL ?
+		    ir_err_set(e, IR_ENOMEM, errno, "%s line %zu", tb->what,
+		    l.no) :
+		    ir_err_set(e, IR_EFORMAT, 0, "%s line %zu: %s", tb->what,
+		    l.no, why);
+		break;
+	}
+	if (rc != IR_OK) {
+		for (i = 0; tb->clear != NULL && i < na; i++)
+			tb->clear((char *)a + i * tb->size);
+		na = 0;
+	}
+	if (na == 0) {
+		free(a);
+		a = NULL;
+	}
+	*(void **)outp = a;
+	*nout = na;
+	return rc;
 }

@@ -52,4 +52,37 @@ int	 ir__grow(void *ap, size_t *cap, size_t n, size_t sz, size_t max);
 /* p[0..n) as a new string; NULL (errno set) without memory. */
 char	*ir__dupn(const char *p, size_t n);
 
+struct ir_err;
+
+/*
+ * A table of one element a line, as ir__table reads it.  Lines blank by
+ * ir__blank (with cr) are skipped, and so is line 1 when head says it is
+ * a header.  line parses a line into its element (zeroed): 0, or -1 with
+ * *why the reason, or with *why NULL when out of memory (errno set).
+ */
+struct ir__table {
+	const char	*what;		/* errors say "what line N: why" */
+	size_t		 size;		/* of an element */
+	size_t		 max;		/* most elements */
+	const char	*limit;		/* "limit: more than max entries"; NULL:
+					   "more than max entries" */
+	const char	*nomem;		/* the error when the array cannot grow */
+	int		 cr;		/* '\r' counts as blank */
+	const char	*nul;		/* why a line with a NUL byte is bad;
+					   NULL: line sees it */
+	int		(*head)(const struct ir__line *);	/* line 1: header? */
+	int		(*line)(const struct ir__line *, void *elem,
+			    const char **why);
+	void		(*clear)(void *elem);	/* frees what elem holds, or NULL */
+};
+
+/*
+ * Parse buf[0..n) into a new array of elements, stored in *(T **)outp with
+ * its count in *nout (NULL and 0 when empty).  At the first bad line, the
+ * array is cleared and freed, *outp is NULL and *nout 0, and the error is
+ * IR_EFORMAT "what line N: why", IR_ENOMEM or IR_ELIMIT.
+ */
+int	 ir__table(const struct ir__table *tb, const char *buf, size_t n,
+	    void *outp, size_t *nout, struct ir_err *e);
+
 #endif
