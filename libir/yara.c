@@ -69,6 +69,7 @@ struct ir_scanner {
 	ir_match_fn	 fn;
 	void		*arg;
 	int		 stopped;	/* fn said stop */
+	int		 cancelled;	/* ir_scanner_cancel */
 	int		 nomem;
 	const char	**tags;
 	size_t		 atags;
@@ -933,6 +934,21 @@ ir_scanner_set_timeout(struct ir_scanner *s, int seconds)
 	yr_scanner_set_timeout(s->ys, seconds > 0 ? seconds : 0);
 }
 
+/*
+ * libyara 4.2 cannot cancel a scan; it only checks its timeout, every 4 KiB
+ * of data and every 100 steps of a condition.  A timeout of 1 ns ends the
+ * scan at the next check.  The field is public (types.h); the stores are
+ * atomic, the scanning thread only reads it.
+ */
+void
+ir_scanner_cancel(struct ir_scanner *s)
+{
+	if (s == NULL)
+		return;
+	__atomic_store_n(&s->cancelled, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->ys->timeout, 1, __ATOMIC_RELAXED);
+}
+
 int
 ir_scanner_scan(struct ir_scanner *s, const void *buf, size_t n,
     const struct ir_scan_vars *v, ir_match_fn fn, void *arg,
@@ -943,6 +959,8 @@ ir_scanner_scan(struct ir_scanner *s, const void *buf, size_t n,
 	size_t i;
 	int rc;
 
+	if (__atomic_load_n(&s->cancelled, __ATOMIC_RELAXED))
+		return ir_err_set(e, IR_EINTR, 0, "yara: scan stopped");
 	memset(val, 0, sizeof(val));
 	if (v != NULL) {
 		val[0] = v->filename;
@@ -967,7 +985,8 @@ ir_scanner_scan(struct ir_scanner *s, const void *buf, size_t n,
 	s->arg = NULL;
 	if (s->nomem || rc == ERROR_INSUFFICIENT_MEMORY)
 		return ir_err_set(e, IR_ENOMEM, 0, "out of memory");
-	if (s->stopped)
+	if (s->stopped || (rc == ERROR_SCAN_TIMEOUT &&
+	    __atomic_load_n(&s->cancelled, __ATOMIC_RELAXED)))
 		return ir_err_set(e, IR_EINTR, 0, "yara: scan stopped");
 	switch (rc) {
 	case ERROR_SUCCESS:

@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,10 @@ struct scan {
 	const char		*source;
 	struct ir_pool		*pool;
 	struct tctx		*tctx;
+	pthread_t		 watcher;	/* tool_stop -> cancel scans */
+	pthread_mutex_t		 wlock;
+	pthread_cond_t		 wcond;
+	int			 unwatch;
 	struct ir_content	*rcontent;	/* an image's reader: big files */
 	FILE			*out;
 	struct ir_progress	 prog;
@@ -419,6 +424,35 @@ submit(struct scan *s, struct job *j)
 }
 
 /*
+ * SIGINT must not wait for a long YARA scan to end (minutes for a costly
+ * regular expression): libyara can only be stopped through its timeout,
+ * so this thread turns tool_stop into ir_scanner_cancel on every scanner.
+ */
+static void *
+watch_stop(void *arg)
+{
+	struct scan *s = arg;
+	struct timespec ts;
+	int k;
+
+	(void)pthread_mutex_lock(&s->wlock);
+	while (!s->unwatch && !tool_stop) {
+		(void)clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&s->wcond, &s->wlock, &ts);
+	}
+	if (!s->unwatch)
+		for (k = 0; k < s->jobs; k++)
+			ir_scanner_cancel(s->tctx[k].st.scanner);
+	(void)pthread_mutex_unlock(&s->wlock);
+	return NULL;
+}
+
+/*
  * depth: jobs in flight.  Records come out in order, so one big file holds
  * back the others' delivery: live jobs (a path each) can be many; image
  * and memory jobs carry their bytes, so few.
@@ -446,6 +480,11 @@ pool_start(struct scan *s, int depth)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	ir_pool_weighted(s->pool);
 	free(tv);
+	s->unwatch = 0;
+	if (pthread_mutex_init(&s->wlock, NULL) != 0 ||
+	    pthread_cond_init(&s->wcond, NULL) != 0 ||
+	    pthread_create(&s->watcher, NULL, watch_stop, s) != 0)
+		tool_die(IR_EXIT_INCOMPLETE, "cannot start a thread");
 }
 
 static void
@@ -456,6 +495,15 @@ pool_stop(struct scan *s)
 	while (s->pool != NULL && ir_pool_drain(s->pool, &s->err) != IR_OK)
 		s->failed = 1;
 	ir_pool_free(s->pool);
+	if (s->pool != NULL) {
+		(void)pthread_mutex_lock(&s->wlock);
+		s->unwatch = 1;
+		(void)pthread_cond_signal(&s->wcond);
+		(void)pthread_mutex_unlock(&s->wlock);
+		(void)pthread_join(s->watcher, NULL);
+		(void)pthread_cond_destroy(&s->wcond);
+		(void)pthread_mutex_destroy(&s->wlock);
+	}
 	s->pool = NULL;
 	for (k = 0; s->tctx != NULL && k < s->jobs; k++) {
 		scan_thread_fini(&s->tctx[k].st);
@@ -1000,8 +1048,9 @@ main(int argc, char *argv[])
 		complete = 0;
 	}
 	if (s.nerrors > 0) {
-		tool_warnx("%lu item%s could not be read fully (see their "
-		    "\"error\" field)", s.nerrors, s.nerrors == 1 ? "" : "s");
+		tool_warnx("%lu item%s could not be read or scanned fully (see "
+		    "their \"error\" field)", s.nerrors, s.nerrors == 1 ? "" :
+		    "s");
 		complete = 0;
 	}
 	if (!complete && !s.failed) {

@@ -198,8 +198,11 @@ yara(struct hitctx *h, const void *buf, size_t n,
 	if (h->t->scanner == NULL)
 		return IR_OK;
 	rc = ir_scanner_scan(h->t->scanner, buf, n, v, on_match, h, &e);
-	if (rc != IR_OK && rc != IR_ELIMIT && !h->failed)
+	/* A scan cut short (timeout, too many matches) was not done: said. */
+	if (rc != IR_OK && !h->failed) {
 		*h->e = e;
+		h->failed = 1;
+	}
 	return rc;
 }
 
@@ -212,7 +215,7 @@ scan_file(struct scan_thread *t, const struct scan_cfg *cfg,
 	char scratch[IR_FILE_SCRATCH][IR_HASH_MAXLEN * 2 + 1];
 	struct ir_scan_vars v;
 	struct hitctx h;
-	struct ir_field x[3];
+	struct ir_field x[2];
 	const char *note;
 	char ext[32], owner[16];
 
@@ -241,13 +244,7 @@ scan_file(struct scan_thread *t, const struct scan_cfg *cfg,
 		v.extension = ext;
 		v.filetype = ir_yara_filetype(buf, n);
 		v.owner = owner;
-		if (yara(&h, buf, n, &v) == IR_ELIMIT) {
-			x[0] = IR_FSTR("type", "problem");
-			x[1] = IR_FSTR("path", f->path != NULL ? f->path : "");
-			x[2] = IR_FSTR("error", "YARA scan timed out");
-			(void)ir_json_record(out, x, 3, e);
-			(void)ir_buf_addch(out, '\n', e);
-		}
+		(void)yara(&h, buf, n, &v);
 	}
 	return h.failed ? -1 : h.hits;
 }

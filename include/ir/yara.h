@@ -103,6 +103,11 @@ int	 ir_scanner_new(struct ir_scanner **, const struct ir_rules *,
 void	 ir_scanner_free(struct ir_scanner *);
 /* Seconds before a scan gives up (0: none): IR_ELIMIT then. */
 void	 ir_scanner_set_timeout(struct ir_scanner *, int seconds);
+/*
+ * From another thread: end the scan running on this scanner within about
+ * 4 KiB of data (IR_EINTR), and fail every later one the same way.
+ */
+void	 ir_scanner_cancel(struct ir_scanner *);
 /* Scan one buffer with these externals; matches go to fn. */
 int	 ir_scanner_scan(struct ir_scanner *, const void *buf, size_t n,
 	    const struct ir_scan_vars *, ir_match_fn fn, void *arg,

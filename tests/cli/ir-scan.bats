@@ -227,3 +227,85 @@ EOF
 	grep -q '"error":"read error at byte 0' out.jsonl || { cat out.jsonl >&2; fail "no read error"; }
 	assert_eq "$(jq -r 'select(.type == "match") | .path' out.jsonl)" tree/ok.txt
 }
+
+# slow_rule: a regular expression that costs libyara minutes over a few
+# megabytes of one letter (each start is tried up to 2000 bytes on).
+slow_rule() {
+	python3 -c 'open("slow.txt", "w").write("a" * 3000000)'
+	printf 'rule slow { strings: $r = /a[^b]{0,2000}c/ condition: $r }\n' >slow.yar
+	printf 'rule quick { strings: $q = "xyz" condition: $q }\n' >>slow.yar
+	mkdir -p tree
+	printf 'xyz' >tree/ok.txt
+}
+
+@test "--timeout: a scan that takes too long is a problem record naming the file; the others scanned; exit 3" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	slow_rule
+	local rc=0
+	timeout 120 "$IRKIT_BIN/ir-scan" -p 2 -r slow.yar --timeout 1 slow.txt tree \
+	    >out.jsonl 2>stderr || rc=$?
+	check_sanitizer stderr
+	[ "$rc" -eq 3 ] || fail "exit $rc: $(cat stderr)"
+	assert_jsonl out.jsonl
+	assert_eq "$(jq -r 'select(.type == "problem") | [.path, .error] | @tsv' out.jsonl)" \
+	    "$(printf 'slow.txt\tyara: scan timed out')"
+	assert_eq "$(jq -r 'select(.type == "match") | [.rule, .path] | @tsv' out.jsonl)" \
+	    "$(printf 'quick\ttree/ok.txt')"
+	grep -q 'could not be read or scanned fully' stderr
+}
+
+@test "SIGINT during a long YARA scan: ends at once (not when the scan would), exit 3, records whole" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	slow_rule
+	local rc=0 t0 t1
+	"$IRKIT_BIN/ir-scan" -p 2 -r slow.yar slow.txt >out.jsonl 2>stderr &
+	PID=$!
+	sleep 1
+	t0=$(date +%s)
+	kill -INT "$PID"
+	wait "$PID" || rc=$?
+	t1=$(date +%s)
+	PID=
+	check_sanitizer stderr
+	[ "$rc" -eq 3 ] || fail "exit $rc: $(cat stderr)"
+	# Uninterrupted, this scan takes minutes.
+	[ $((t1 - t0)) -le 10 ] || fail "took $((t1 - t0)) s after SIGINT"
+	assert_jsonl out.jsonl
+	jq -e -s 'any(.[]; .type == "incomplete" and .reason == "interrupted")' out.jsonl >/dev/null ||
+	    fail "no incomplete record: $(cat out.jsonl)"
+	grep -q 'interrupted' stderr
+}
+
+@test "progress line (files, bytes, rate) on a terminal only; records still on stdout" {
+	printf 'rule r { strings: $x = "IRKIT-PROGRESS" condition: $x }\n' >p.yar
+	mkdir tree
+	for i in $(seq 1 50); do head -c 65536 /dev/urandom >"tree/f$i"; done
+	printf 'IRKIT-PROGRESS' >tree/hit
+	# script(1) gives the tool a pseudo-terminal as stderr.
+	local rc=0
+	script -qec "$IRKIT_BIN/ir-scan -r p.yar tree >out.jsonl" typescript \
+	    </dev/null >/dev/null || rc=$?
+	[ "$rc" -eq 1 ] || fail "exit $rc"
+	grep -q 'ir-scan: 51 files, [0-9.]* [KM]iB, [0-9.]* [KM]iB/s' typescript ||
+	    fail "no progress line: $(cat -v typescript)"
+	assert_eq "$(jq -r 'select(.type == "match") | .path' out.jsonl)" tree/hit
+	"$IRKIT_BIN/ir-scan" -r p.yar tree >out2.jsonl 2>err || [ $? -eq 1 ]
+	check_sanitizer err
+	[ ! -s err ] || fail "stderr not a terminal, yet: $(cat err)"
+}
+
+@test "--exclude, --exclude-type and -p 1 / -p 4: what is left out is not scanned; threads change nothing" {
+	printf 'rule any_m { strings: $m = "IRKIT-EXCL" condition: $m }\n' >m.yar
+	mkdir -p tree/keep tree/skip
+	printf 'IRKIT-EXCL text\n' >tree/keep/a.txt
+	printf 'IRKIT-EXCL text\n' >tree/skip/b.txt
+	printf '%%PDF-1.4\nIRKIT-EXCL\n' >tree/keep/c.pdf
+	scan 1 out.jsonl -r m.yar --exclude '/skip(/|$)' --exclude-type application/pdf tree
+	assert_eq "$(jq -r 'select(.type == "match") | .path' out.jsonl)" tree/keep/a.txt
+	refute grep -q 'skip/b.txt' out.jsonl
+	scan 1 p1.jsonl -p 1 -r m.yar tree
+	scan 1 p4.jsonl -p 4 -r m.yar tree
+	assert_eq "$(jq -r 'select(.type == "match") | .path' p1.jsonl | sort)" \
+	    "$(printf 'tree/keep/a.txt\ntree/keep/c.pdf\ntree/skip/b.txt')"
+	diff <(jq -S -c 'del(.atime)' p1.jsonl | sort) <(jq -S -c 'del(.atime)' p4.jsonl | sort)
+}

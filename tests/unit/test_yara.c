@@ -687,6 +687,63 @@ test_timeout(void **state)
 	ir_rules_free(r);
 }
 
+static void *
+cancel_later(void *arg)
+{
+	struct timespec d = { 0, 200 * 1000 * 1000 };
+
+	(void)nanosleep(&d, NULL);
+	ir_scanner_cancel(arg);
+	return NULL;
+}
+
+/* Cancelled from another thread: the scan ends at once, so do later ones. */
+static void
+test_cancel(void **state)
+{
+	static const char slow[] =
+	    "rule Slow { condition: for all i in (0..filesize - 1) : "
+	    "( for all j in (0..filesize - 1) : "
+	    "( uint8(i) != 0xAB or uint8(j) != 0xCD ) ) }\n";
+	struct ir_rules_builder *b;
+	struct ir_scanner *s;
+	struct ir_rules *r;
+	struct collect c;
+	struct ir_err e;
+	struct timespec t0, t1;
+	unsigned char *buf;
+	pthread_t t;
+	double dt;
+
+	(void)state;
+	assert_int_equal(ir_rules_builder_new(&b, NULL, &e), IR_OK);
+	assert_int_equal(ir_rules_builder_add_string(b, slow, "slow", NULL,
+	    &e), IR_OK);
+	assert_int_equal(ir_rules_builder_finish(b, &r, &e), IR_OK);
+	assert_int_equal(ir_scanner_new(&s, r, &e), IR_OK);
+	assert_non_null(buf = calloc(1, 65536));
+	memset(&c, 0, sizeof(c));
+	/* No timeout: uncancelled, this scan takes hours. */
+	assert_int_equal(pthread_create(&t, NULL, cancel_later, s), 0);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(ir_scanner_scan(s, buf, 65536, NULL, collect_fn, &c,
+	    &e), IR_EINTR);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	dt = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(dt < 10);
+	assert_non_null(strstr(e.msg, "stopped"));
+	assert_int_equal(c.n, 0);
+	assert_int_equal(ir_scanner_scan(s, buf, 64, NULL, collect_fn, &c, &e),
+	    IR_EINTR);
+	assert_int_equal(c.n, 0);
+	ir_scanner_cancel(NULL);
+	free(buf);
+	ir_scanner_free(s);
+	ir_rules_free(r);
+}
+
 /* Modules send import and console messages: the scan goes on. */
 static void
 test_modules(void **state)
@@ -889,6 +946,7 @@ main(void)
 		cmocka_unit_test(test_save_load),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_modules),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_signature_base),
