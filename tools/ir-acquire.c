@@ -89,9 +89,7 @@ static const struct option longopts[] = {
 	{ "kcore",		required_argument,	NULL, 'K' },
 	{ "iomem",		required_argument,	NULL, 'Y' },
 	{ "compress",		required_argument,	NULL, 'z' },
-	{ "case",		required_argument,	NULL, 'C' },
-	{ "case-id",		required_argument,	NULL, 'I' },
-	{ "examiner",		required_argument,	NULL, 'E' },
+	TOOL_CASE_LONGOPTS,
 	{ "description",	required_argument,	NULL, 'D' },
 	{ "notes",		required_argument,	NULL, 'n' },
 	{ "evidence-number",	required_argument,	NULL, 'e' },
@@ -614,12 +612,13 @@ int
 main(int argc, char *argv[])
 {
 	struct tool_case tc;
+	struct tool_case_opts co = { NULL, NULL, NULL };
 	struct acq a;
 	struct ir_acq_opts o;
 	struct ir_acq_result res;
 	struct ir_range *bad;
 	struct ir_err e;
-	const char *casedir = NULL, *case_id = NULL, *why = NULL;
+	const char *casedir = NULL, *why = NULL;
 	char logname[PATH_MAX], mapname[PATH_MAX];
 	uint64_t v, resume = 0;
 	size_t nbad, i;
@@ -739,15 +738,6 @@ main(int argc, char *argv[])
 				tool_usage_error("bad --compress '%s': 0-9, "
 				    "fast or best", optarg);
 			break;
-		case 'C':
-			casedir = optarg;
-			break;
-		case 'I':
-			case_id = optarg;
-			break;
-		case 'E':
-			a.meta.examiner = optarg;
-			break;
 		case 'D':
 			a.meta.description = optarg;
 			break;
@@ -760,7 +750,8 @@ main(int argc, char *argv[])
 		case 'V':
 			tool_version();
 		default:
-			tool_usage_error("unknown option");
+			if (!tool_case_opt(&co, ch, optarg))
+				tool_usage_error("unknown option");
 		}
 	}
 	argc -= optind;
@@ -789,7 +780,8 @@ main(int argc, char *argv[])
 		tool_usage_error("--resume: one output only");
 	if (a.algs == 0 && a.verify != 0)
 		tool_usage_error("--verify needs a hash");
-	a.meta.case_number = case_id;
+	a.meta.case_number = co.id;
+	a.meta.examiner = co.examiner;
 	a.meta.compress = a.compress >= 9 ? 2 : a.compress > 0;
 	a.meta.segment_size = a.split;
 	a.meta.memory = a.memory;
@@ -829,9 +821,8 @@ main(int argc, char *argv[])
 		a.verify = strcmp(a.outs[0], "-") != 0 ? V_IMAGE : V_SOURCE;
 
 	/* The first file output names the log and the map. */
-	if (casedir != NULL) {
-		a.logfp = tool_case_open(&tc, casedir, case_id, a.meta.examiner,
-		    "jsonl", a.argc, a.argv);
+	if (co.dir != NULL) {
+		a.logfp = tool_case_open(&tc, &co, "jsonl", a.argc, a.argv);
 		casedir = ir_case_dir(tc.c);
 	}
 	for (i = 0; i < (size_t)a.nouts && a.mappath == NULL; i++)

@@ -734,8 +734,9 @@ main(int argc, char *argv[])
 			if (ext == NULL || strchr(ext, '/') != NULL ||
 			    ext[1] == '\0')
 				ext = ".bin";
-			out = tool_case_open(&tc, casedir, case_id, examiner,
-			    ext + 1, argc + optind, argv - optind);
+			out = tool_case_open(&tc, &(struct tool_case_opts){
+			    casedir, case_id, examiner }, ext + 1, argc + optind,
+			    argv - optind);
 			c.outfd = fileno(out);
 			c.outname = tc.out;
 		} else if (outpath != NULL) {

@@ -34,11 +34,9 @@
 
 static const struct option longopts[] = {
 	{ "artifact-deadline",	required_argument,	NULL, 'A' },
-	{ "case",		required_argument,	NULL, 'C' },
-	{ "case-id",		required_argument,	NULL, 'I' },
+	TOOL_CASE_LONGOPTS,
 	{ "catalog",		required_argument,	NULL, 'c' },
 	{ "deadline",		required_argument,	NULL, 'D' },
-	{ "examiner",		required_argument,	NULL, 'E' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "list",		no_argument,		NULL, 'l' },
 	{ "min-free",		required_argument,	NULL, 'M' },
@@ -753,11 +751,11 @@ int
 main(int argc, char *argv[])
 {
 	struct tool_case tc;
+	struct tool_case_opts co = { NULL, NULL, NULL };
 	struct coll c;
 	struct ir_err e;
 	struct ir_walk_opts wo;
 	struct stat st, lst;
-	const char *casedir = NULL, *case_id = NULL, *examiner = NULL;
 	const char *outdir = NULL, *catalogs[16], *base;
 	char *rootreal = NULL, *walkroot = NULL, js[80];
 	unsigned long nerr = 0;
@@ -785,22 +783,13 @@ main(int argc, char *argv[])
 				tool_usage_error("too many --catalog");
 			catalogs[ncat++] = optarg;
 			break;
-		case 'C':
-			casedir = optarg;
-			break;
 		case 'D':
 			if (parse_duration(optarg, &deadline) != 0)
 				tool_usage_error("bad --deadline '%s': 90, 90s, "
 				    "5m or 1h", optarg);
 			break;
-		case 'E':
-			examiner = optarg;
-			break;
 		case 'h':
 			usage(0);
-		case 'I':
-			case_id = optarg;
-			break;
 		case 'l':
 			list = 1;
 			break;
@@ -830,7 +819,8 @@ main(int argc, char *argv[])
 		case 'V':
 			tool_version();
 		default:
-			tool_usage_error("unknown option");
+			if (!tool_case_opt(&co, ch, optarg))
+				tool_usage_error("unknown option");
 		}
 	}
 	if (optind != argc)
@@ -846,7 +836,7 @@ main(int argc, char *argv[])
 			tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	if (list)
 		list_catalog(&c.cat);
-	if ((casedir == NULL) == (outdir == NULL))
+	if ((co.dir == NULL) == (outdir == NULL))
 		tool_usage_error("give --case DIR or -o DIR (one of them)");
 
 	tool_setup();
@@ -897,10 +887,9 @@ main(int argc, char *argv[])
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 
 	/* Where the copies and records go. */
-	if (casedir != NULL) {
-		out = tool_case_open(&tc, casedir, case_id, examiner, "jsonl",
-		    argc, argv);
-		base = casedir;
+	if (co.dir != NULL) {
+		out = tool_case_open(&tc, &co, "jsonl", argc, argv);
+		base = co.dir;
 	} else {
 		if (mkdir(outdir, 0700) != 0 && errno != EEXIST)
 			tool_die(IR_EXIT_USAGE, "cannot create '%s': %s", outdir,
@@ -968,7 +957,7 @@ main(int argc, char *argv[])
 		status = IR_EXIT_INCOMPLETE;
 	}
 	complete = status == IR_EXIT_OK || status == IR_EXIT_FOUND;
-	if (casedir != NULL)
+	if (co.dir != NULL)
 		status = tool_case_close(&tc, status, complete);
 	else if (fclose(out) != 0) {
 		tool_warnx("%s/%s.jsonl: %s", base, c.outdir, strerror(errno));

@@ -21,10 +21,8 @@
 #include "tool.h"
 
 static const struct option longopts[] = {
-	{ "case",		required_argument,	NULL, 'C' },
-	{ "case-id",		required_argument,	NULL, 'I' },
 	{ "env",		no_argument,		NULL, 'e' },
-	{ "examiner",		required_argument,	NULL, 'E' },
+	TOOL_CASE_LONGOPTS,
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "no-probe",		no_argument,		NULL, 'P' },
 	{ "output",		required_argument,	NULL, 'o' },
@@ -121,10 +119,10 @@ main(int argc, char *argv[])
 {
 	struct live l;
 	struct tool_case tc;
+	struct tool_case_opts co = { NULL, NULL, NULL };
 	struct live_socks *own;
 	struct ir_err e;
-	const char *outpath = NULL, *casedir = NULL, *case_id = NULL;
-	const char *examiner = NULL;
+	const char *outpath = NULL;
 	char link[128], type[16];
 	ssize_t r;
 	int ch, complete, status = IR_EXIT_OK;
@@ -145,15 +143,6 @@ main(int argc, char *argv[])
 		case 'o':
 			outpath = optarg;
 			break;
-		case 'C':
-			casedir = optarg;
-			break;
-		case 'I':
-			case_id = optarg;
-			break;
-		case 'E':
-			examiner = optarg;
-			break;
 		case 'P':
 			l.probe = 0;
 			break;
@@ -168,12 +157,13 @@ main(int argc, char *argv[])
 		case 'V':
 			tool_version();
 		default:
-			tool_usage_error("unknown option");
+			if (!tool_case_opt(&co, ch, optarg))
+				tool_usage_error("unknown option");
 		}
 	}
 	if (optind < argc)
 		tool_usage_error("unexpected operand '%s'", argv[optind]);
-	if (outpath != NULL && casedir != NULL)
+	if (outpath != NULL && co.dir != NULL)
 		tool_usage_error("--output and --case exclude each other");
 
 	if ((l.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) <
@@ -198,9 +188,8 @@ main(int argc, char *argv[])
 		    NULL);
 
 	tool_setup();
-	if (casedir != NULL)
-		l.out = tool_case_open(&tc, casedir, case_id, examiner, "jsonl",
-		    argc, argv);
+	if (co.dir != NULL)
+		l.out = tool_case_open(&tc, &co, "jsonl", argc, argv);
 	else
 		l.out = outpath != NULL ? tool_open_output(outpath) : stdout;
 	if (ir_writer_open(&l.w, IR_FMT_JSONL, l.out, NULL, &e) != IR_OK)
@@ -248,7 +237,7 @@ main(int argc, char *argv[])
 		status = IR_EXIT_FOUND;
 	if (!complete)
 		status = IR_EXIT_INCOMPLETE;
-	if (casedir != NULL)
+	if (co.dir != NULL)
 		status = tool_case_close(&tc, status, complete);
 	live_free(&l);
 	return status;

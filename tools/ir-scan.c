@@ -105,9 +105,7 @@ static const struct option longopts[] = {
 	{ "deleted-only",	no_argument,		NULL, 'd' },
 	{ "no-type",		no_argument,		NULL, 'N' },
 	{ "magic",		required_argument,	NULL, 'M' },
-	{ "case",		required_argument,	NULL, 'C' },
-	{ "case-id",		required_argument,	NULL, 'D' },
-	{ "examiner",		required_argument,	NULL, 'E' },
+	TOOL_CASE_LONGOPTS,
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -815,14 +813,14 @@ main(int argc, char *argv[])
 {
 	struct scan s;
 	struct tool_case tc;
+	struct tool_case_opts co = { NULL, NULL, NULL };
 	struct ir_walk_opts wo;
 	struct image_walk iw;
 	struct ir_writer *w = NULL;
 	struct ir_buf kw = IR_BUF_INIT(IR_BUF_NOLIMIT);
 	struct ir_err e;
 	const char *rules[MAXLIST], *iocs[MAXLIST], *compile = NULL;
-	const char *outpath = NULL, *casedir = NULL, *case_id = NULL;
-	const char *examiner = NULL, *magic_db = NULL;
+	const char *outpath = NULL, *magic_db = NULL;
 	pid_t pids[MAXLIST], *all = NULL;
 	size_t nrules = 0, niocs = 0, npids = 0, nall = 0, i;
 	unsigned long nerr;
@@ -937,19 +935,11 @@ main(int argc, char *argv[])
 		case 'M':
 			magic_db = optarg;
 			break;
-		case 'C':
-			casedir = optarg;
-			break;
-		case 'D':
-			case_id = optarg;
-			break;
-		case 'E':
-			examiner = optarg;
-			break;
 		case 'V':
 			tool_version();
 		default:
-			tool_usage_error("unknown option");
+			if (!tool_case_opt(&co, ch, optarg))
+				tool_usage_error("unknown option");
 		}
 	}
 	argc -= optind;
@@ -963,7 +953,7 @@ main(int argc, char *argv[])
 		tool_usage_error("--compile takes rules only");
 	if (compile == NULL && npaths == 0 && npids == 0 && !allproc)
 		tool_usage_error("nothing to scan");
-	if (outpath != NULL && casedir != NULL)
+	if (outpath != NULL && co.dir != NULL)
 		tool_usage_error("--output and --case exclude each other");
 
 	for (i = 0; i < niocs; i++)
@@ -987,9 +977,9 @@ main(int argc, char *argv[])
 	s.copts.magic_db = magic_db != NULL ? magic_db : tool_magic_db();
 
 	tool_setup();
-	if (casedir != NULL)
-		s.out = tool_case_open(&tc, casedir, case_id, examiner, "jsonl",
-		    argc + optind, argv - optind);
+	if (co.dir != NULL)
+		s.out = tool_case_open(&tc, &co, "jsonl", argc + optind,
+		    argv - optind);
 	else
 		s.out = outpath != NULL ? tool_open_output(outpath) : stdout;
 	if (ir_writer_open(&w, IR_FMT_JSONL, s.out, NULL, &e) != IR_OK)
@@ -1075,7 +1065,7 @@ main(int argc, char *argv[])
 	ir_hashset_free(s.cfg.hashes);
 	for (i = 0; i < s.nexcl; i++)
 		regfree(&s.excl[i]);
-	if (casedir != NULL)
+	if (co.dir != NULL)
 		status = tool_case_close(&tc, status, complete);
 	return status;
 }

@@ -39,9 +39,7 @@ static const struct option longopts[] = {
 	{ "tz",			required_argument,	NULL, 'z' },
 	{ "buffer-size",	required_argument,	NULL, 'S' },
 	{ "tmpdir",		required_argument,	NULL, 'T' },
-	{ "case",		required_argument,	NULL, 'C' },
-	{ "case-id",		required_argument,	NULL, 'I' },
-	{ "examiner",		required_argument,	NULL, 'E' },
+	TOOL_CASE_LONGOPTS,
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -173,11 +171,11 @@ main(int argc, char *argv[])
 {
 	struct timeline tl;
 	struct tool_case tc;
+	struct tool_case_opts co = { NULL, NULL, NULL };
 	struct ir_tl_row row;
 	struct ir_err e;
 	struct ir_buf ob = IR_BUF_INIT(IR_BUF_NOLIMIT);
-	const char *outpath = NULL, *casedir = NULL, *case_id = NULL;
-	const char *examiner = NULL, *from = NULL, *to = NULL, *zone = NULL;
+	const char *outpath = NULL, *from = NULL, *to = NULL, *zone = NULL;
 	const char *tmpdir = NULL, *name;
 	uint64_t budget = 256ULL << 20;
 	FILE *out = stdout, *fp;
@@ -221,24 +219,16 @@ main(int argc, char *argv[])
 		case 'T':
 			tmpdir = optarg;
 			break;
-		case 'C':
-			casedir = optarg;
-			break;
-		case 'I':
-			case_id = optarg;
-			break;
-		case 'E':
-			examiner = optarg;
-			break;
 		case 'V':
 			tool_version();
 		default:
-			tool_usage_error("unknown option");
+			if (!tool_case_opt(&co, ch, optarg))
+				tool_usage_error("unknown option");
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (outpath != NULL && casedir != NULL)
+	if (outpath != NULL && co.dir != NULL)
 		tool_usage_error("--output and --case exclude each other");
 	if (zone != NULL) {
 		if (!zone_ok(zone))
@@ -276,9 +266,9 @@ main(int argc, char *argv[])
 	if (ir_tl_parser_new(&tl.parser, &e) != IR_OK ||
 	    ir_tl_sort_new(&tl.sort, (size_t)budget, tmpdir, &e) != IR_OK)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
-	if (casedir != NULL)
-		out = tool_case_open(&tc, casedir, case_id, examiner,
-		    jsonl ? "jsonl" : "csv", oargc, oargv);
+	if (co.dir != NULL)
+		out = tool_case_open(&tc, &co, jsonl ? "jsonl" : "csv", oargc,
+		    oargv);
 	else if (outpath != NULL)
 		out = tool_open_output(outpath);
 	ir_progress_init(&tl.prog, 0);
@@ -342,7 +332,7 @@ main(int argc, char *argv[])
 	ir_buf_release(&ob);
 	ir_tl_sort_free(tl.sort);
 	ir_tl_parser_free(tl.parser);
-	if (casedir != NULL)
+	if (co.dir != NULL)
 		status = tool_case_close(&tc, status, complete);
 	return status;
 }

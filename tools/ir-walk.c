@@ -56,9 +56,7 @@ static const struct option longopts[] = {
 	{ "max-depth",		required_argument,	NULL, 'D' },
 	{ "known-good",		required_argument,	NULL, 'G' },
 	{ "known-bad",		required_argument,	NULL, 'B' },
-	{ "case",		required_argument,	NULL, 'C' },
-	{ "case-id",		required_argument,	NULL, 'I' },
-	{ "examiner",		required_argument,	NULL, 'E' },
+	TOOL_CASE_LONGOPTS,
 	{ "magic",		required_argument,	NULL, 'M' },
 	{ "image",		no_argument,		NULL, 'i' },
 	{ "live",		no_argument,		NULL, 'L' },
@@ -316,10 +314,10 @@ main(int argc, char *argv[])
 	struct walker wk;
 	struct ir_walk_opts wo;
 	struct tool_case tc;
+	struct tool_case_opts co = { NULL, NULL, NULL };
 	struct ir_err e;
 	enum ir_format fmt = IR_FMT_JSONL;
-	const char *good[8], *bad[8], *outpath = NULL, *casedir = NULL;
-	const char *case_id = NULL, *examiner = NULL, *magic_db = NULL;
+	const char *good[8], *bad[8], *outpath = NULL, *magic_db = NULL;
 	void **tctx;
 	struct ir_buf pathblob = IR_BUF_INIT(0);
 	char **paths = argv, *end;
@@ -388,15 +386,6 @@ main(int argc, char *argv[])
 				tool_usage_error("at most 8 --known-bad lists");
 			bad[nbad++] = optarg;
 			break;
-		case 'C':
-			casedir = optarg;
-			break;
-		case 'I':
-			case_id = optarg;
-			break;
-		case 'E':
-			examiner = optarg;
-			break;
 		case 'M':
 			magic_db = optarg;
 			break;
@@ -421,7 +410,8 @@ main(int argc, char *argv[])
 		case 'V':
 			tool_version();
 		default:
-			tool_usage_error("unknown option");
+			if (!tool_case_opt(&co, ch, optarg))
+				tool_usage_error("unknown option");
 		}
 	}
 	argc -= optind;
@@ -436,7 +426,7 @@ main(int argc, char *argv[])
 	}
 	if (npaths == 0)
 		tool_usage_error("no path given");
-	if (outpath != NULL && casedir != NULL)
+	if (outpath != NULL && co.dir != NULL)
 		tool_usage_error("--output and --case exclude each other");
 
 	/* Known-hash lists decide which digests are needed. */
@@ -454,11 +444,11 @@ main(int argc, char *argv[])
 	wk.copts.magic_db = magic_db != NULL ? magic_db : tool_magic_db();
 
 	tool_setup();
-	if (casedir != NULL) {
-		out = tool_case_open(&tc, casedir, case_id, examiner,
+	if (co.dir != NULL) {
+		out = tool_case_open(&tc, &co,
 		    fmt == IR_FMT_JSONL ? "jsonl" : fmt == IR_FMT_CSV ? "csv" :
 		    "body", argc + optind, argv - optind);
-		if ((fd = open(casedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if ((fd = open(co.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 			add_excl(&wk, fd);
 			(void)close(fd);
 		}
@@ -576,7 +566,7 @@ main(int argc, char *argv[])
 		free(paths);
 		ir_buf_release(&pathblob);
 	}
-	if (casedir != NULL)
+	if (co.dir != NULL)
 		status = tool_case_close(&tc, status, complete &&
 		    status != IR_EXIT_INCOMPLETE);
 	return status;

@@ -232,9 +232,26 @@ tool_status(int a, int b)
 	return a > b ? a : b;
 }
 
+int
+tool_case_opt(struct tool_case_opts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case TOOL_OPT_CASE:
+		o->dir = arg;
+		return 1;
+	case TOOL_OPT_CASE_ID:
+		o->id = arg;
+		return 1;
+	case TOOL_OPT_EXAMINER:
+		o->examiner = arg;
+		return 1;
+	}
+	return 0;
+}
+
 FILE *
-tool_case_open(struct tool_case *tc, const char *dir, const char *case_id,
-    const char *examiner, const char *ext, int argc, char **argv)
+tool_case_open(struct tool_case *tc, const struct tool_case_opts *o,
+    const char *ext, int argc, char **argv)
 {
 	struct ir_case_meta m;
 	struct ir_err e;
@@ -245,16 +262,16 @@ tool_case_open(struct tool_case *tc, const char *dir, const char *case_id,
 	tc->started = ir_time_now();
 	tc->argc = argc;
 	tc->argv = argv;
-	m.case_id = case_id;
-	m.examiner = examiner;
+	m.case_id = o->id;
+	m.examiner = o->examiner;
 	m.tool = progname;
 	m.version = ir_version();
-	if (ir_case_open(&tc->c, dir, &m, &e) != IR_OK)
+	if (ir_case_open(&tc->c, o->dir, &m, &e) != IR_OK)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	if (ir_case_output(tc->c, progname, ext, &fd, &tc->out, &e) != IR_OK)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	if ((fp = fdopen(fd, "w")) == NULL)
-		tool_die(IR_EXIT_USAGE, "%s/%s: %s", dir, tc->out,
+		tool_die(IR_EXIT_USAGE, "%s/%s: %s", o->dir, tc->out,
 		    strerror(errno));
 	return fp;
 }

@@ -62,6 +62,32 @@ int		 tool_status(int a, int b);
 int		 tool_create_output(const char *path, int *created);
 FILE		*tool_open_output(const char *path);
 
+/*
+ * --case DIR, --case-id ID, --examiner NAME: taken by every tool that
+ * writes into a case.  Put TOOL_CASE_LONGOPTS in the getopt_long table
+ * and call tool_case_opt from the switch's default branch.
+ */
+struct tool_case_opts {
+	const char	*dir;		/* NULL: no --case */
+	const char	*id;
+	const char	*examiner;
+};
+
+enum {				/* beyond any short option */
+	TOOL_OPT_CASE = 0x100,
+	TOOL_OPT_CASE_ID,
+	TOOL_OPT_EXAMINER,
+};
+
+#define TOOL_CASE_LONGOPTS						\
+	{ "case",		required_argument,	NULL, TOOL_OPT_CASE },	\
+	{ "case-id",		required_argument,	NULL, TOOL_OPT_CASE_ID }, \
+	{ "examiner",		required_argument,	NULL, TOOL_OPT_EXAMINER }
+
+/* Store arg if ch is one of those three options: 1 if it was, else 0. */
+int		 tool_case_opt(struct tool_case_opts *, int ch,
+		    const char *arg);
+
 /* --case DIR: a tool's output file inside the case and its custody entry. */
 struct tool_case {
 	struct ir_case	*c;
@@ -72,9 +98,9 @@ struct tool_case {
 };
 
 /* Open (creating) the case and a new output file there; exits 2 on error. */
-FILE		*tool_case_open(struct tool_case *, const char *dir,
-		    const char *case_id, const char *examiner, const char *ext,
-		    int argc, char **argv);
+FILE		*tool_case_open(struct tool_case *,
+		    const struct tool_case_opts *, const char *ext, int argc,
+		    char **argv);
 /* Log the action in the custody chain; returns the exit status to use. */
 int		 tool_case_close(struct tool_case *, int status, int complete);
 /*
