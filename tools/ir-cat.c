@@ -57,9 +57,7 @@ static const struct option longopts[] = {
 	{ "hits",		required_argument,	NULL, 'H' },
 	{ "inode",		required_argument,	NULL, 'n' },
 	{ "output",		required_argument,	NULL, 'o' },
-	{ "case",		required_argument,	NULL, 'C' },
-	{ "case-id",		required_argument,	NULL, 'I' },
-	{ "examiner",		required_argument,	NULL, 'E' },
+	TOOL_CASE_LONGOPTS,
 	{ "image-type",		required_argument,	NULL, 'T' },
 	{ "partition",		required_argument,	NULL, 'P' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -617,8 +615,8 @@ main(int argc, char *argv[])
 	struct hits hits;
 	struct cat c;
 	struct ir_err e;
-	const char *outpath = NULL, *casedir = NULL, *case_id = NULL;
-	const char *examiner = NULL, *type = NULL, *ext, *hitsfile = NULL;
+	struct tool_case_opts co = { NULL, NULL, NULL };
+	const char *outpath = NULL, *type = NULL, *ext, *hitsfile = NULL;
 	char *caserel = NULL, *dir = NULL;
 	unsigned int algs = IR_HASH_BIT(IR_HASH_SHA256);
 	uint64_t v;
@@ -655,15 +653,6 @@ main(int argc, char *argv[])
 		case 'o':
 			outpath = optarg;
 			break;
-		case 'C':
-			casedir = optarg;
-			break;
-		case 'I':
-			case_id = optarg;
-			break;
-		case 'E':
-			examiner = optarg;
-			break;
 		case 'T':
 			type = optarg;
 			break;
@@ -675,7 +664,8 @@ main(int argc, char *argv[])
 		case 'V':
 			tool_version();
 		default:
-			tool_usage_error("unknown option");
+			if (!tool_case_opt(&co, ch, optarg))
+				tool_usage_error("unknown option");
 		}
 	}
 	argc -= optind;
@@ -696,7 +686,7 @@ main(int argc, char *argv[])
 		tool_usage_error("give a path or --inode N, not both");
 	else if (!byinode)
 		c.path = argv[1];
-	if (outpath != NULL && casedir != NULL)
+	if (outpath != NULL && co.dir != NULL)
 		tool_usage_error("--output and --case exclude each other");
 
 	tool_setup();
@@ -716,11 +706,11 @@ main(int argc, char *argv[])
 			    "inode of %s", hitsfile, c.source);
 		c.hits = &hits;
 	}
-	if (c.dir != NULL && casedir != NULL) {
+	if (c.dir != NULL && co.dir != NULL) {
 		/* Custody names files by their path in the case. */
-		caserel = tool_case_open_dir(&tc, casedir, case_id, examiner,
-		    c.dir, argc + optind, argv - optind);
-		if (asprintf(&dir, "%s/%s", casedir, caserel) < 0)
+		caserel = tool_case_open_dir(&tc, &co, c.dir, argc + optind,
+		    argv - optind);
+		if (asprintf(&dir, "%s/%s", co.dir, caserel) < 0)
 			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
 		c.dir = dir;
 		c.utf8 = 1;
@@ -729,13 +719,12 @@ main(int argc, char *argv[])
 	} else if (c.dir != NULL)
 		status = cat_deleted(&c, type, partition);
 	else {
-		if (casedir != NULL) {
+		if (co.dir != NULL) {
 			ext = c.path != NULL ? strrchr(c.path, '.') : NULL;
 			if (ext == NULL || strchr(ext, '/') != NULL ||
 			    ext[1] == '\0')
 				ext = ".bin";
-			out = tool_case_open(&tc, &(struct tool_case_opts){
-			    casedir, case_id, examiner }, ext + 1, argc + optind,
+			out = tool_case_open(&tc, &co, ext + 1, argc + optind,
 			    argv - optind);
 			c.outfd = fileno(out);
 			c.outname = tc.out;
@@ -751,7 +740,7 @@ main(int argc, char *argv[])
 			tool_warnx("%s: %s", c.outname, strerror(errno));
 			status = IR_EXIT_INCOMPLETE;
 		}
-		if (casedir != NULL)
+		if (co.dir != NULL)
 			status = tool_case_close(&tc, status,
 			    status == IR_EXIT_OK);
 	}

@@ -141,6 +141,7 @@ usage(int status)
 "      --all-processes    scan the memory of every process\n"
 "  -o, --output FILE      records into FILE (never overwritten)\n"
 "      --case DIR         write into case DIR and log it in its custody chain\n"
+"      --case-id ID, --examiner NAME   recorded when the case is made\n"
 "Exit: 0 nothing found, 1 a match, 2 usage, 3 incomplete.\n",
 	    tool_progname(), tool_progname(), tool_progname());
 	exit(status);

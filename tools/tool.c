@@ -249,14 +249,13 @@ tool_case_opt(struct tool_case_opts *o, int ch, const char *arg)
 	return 0;
 }
 
-FILE *
-tool_case_open(struct tool_case *tc, const struct tool_case_opts *o,
-    const char *ext, int argc, char **argv)
+/* Open (creating) the case; the custody entry's start is now. */
+static void
+case_begin(struct tool_case *tc, const struct tool_case_opts *o, int argc,
+    char **argv)
 {
 	struct ir_case_meta m;
 	struct ir_err e;
-	FILE *fp;
-	int fd;
 
 	memset(tc, 0, sizeof(*tc));
 	tc->started = ir_time_now();
@@ -268,6 +267,17 @@ tool_case_open(struct tool_case *tc, const struct tool_case_opts *o,
 	m.version = ir_version();
 	if (ir_case_open(&tc->c, o->dir, &m, &e) != IR_OK)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
+}
+
+FILE *
+tool_case_open(struct tool_case *tc, const struct tool_case_opts *o,
+    const char *ext, int argc, char **argv)
+{
+	struct ir_err e;
+	FILE *fp;
+	int fd;
+
+	case_begin(tc, o, argc, argv);
 	if (ir_case_output(tc->c, progname, ext, &fd, &tc->out, &e) != IR_OK)
 		tool_die(IR_EXIT_USAGE, "%s", e.msg);
 	if ((fp = fdopen(fd, "w")) == NULL)
@@ -286,24 +296,14 @@ tool_case_close(struct tool_case *tc, int status, int complete)
 }
 
 char *
-tool_case_open_dir(struct tool_case *tc, const char *dir, const char *case_id,
-    const char *examiner, const char *sub, int argc, char **argv)
+tool_case_open_dir(struct tool_case *tc, const struct tool_case_opts *o,
+    const char *sub, int argc, char **argv)
 {
-	struct ir_case_meta m;
-	struct ir_err e;
+	const char *dir = o->dir;
 	char *full, *top, *in = NULL, *up, *base, *rel;
 	size_t n;
 
-	memset(tc, 0, sizeof(*tc));
-	tc->started = ir_time_now();
-	tc->argc = argc;
-	tc->argv = argv;
-	m.case_id = case_id;
-	m.examiner = examiner;
-	m.tool = progname;
-	m.version = ir_version();
-	if (ir_case_open(&tc->c, dir, &m, &e) != IR_OK)
-		tool_die(IR_EXIT_USAGE, "%s", e.msg);
+	case_begin(tc, o, argc, argv);
 	if (sub[0] == '/')
 		full = strdup(sub);
 	else if (asprintf(&full, "%s/%s", dir, sub) < 0)

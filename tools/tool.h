@@ -109,9 +109,9 @@ int		 tool_case_close(struct tool_case *, int status, int complete);
  * without an output file; returns sub's path relative to the case (the
  * caller frees it).  Exits 2 on error.
  */
-char		*tool_case_open_dir(struct tool_case *, const char *dir,
-		    const char *case_id, const char *examiner, const char *sub,
-		    int argc, char **argv);
+char		*tool_case_open_dir(struct tool_case *,
+		    const struct tool_case_opts *, const char *sub, int argc,
+		    char **argv);
 /* tool_case_close with these outputs (relative to the case). */
 int		 tool_case_close_outputs(struct tool_case *, int status,
 		    int complete, const char *const *outs, size_t n);
