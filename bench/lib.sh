@@ -64,7 +64,7 @@ paired() {
 	ratio=$(printf '%s\n' $ratios | sort -n |
 	    awk '{ r[NR] = $1 } END { m = int((NR + 1) / 2);
 	        printf "%.2f", NR % 2 ? r[m] : (r[m] + r[m + 1]) / 2 }')
-	pairs=$(printf '%s\n' $ratios | awk '{ printf "%s%.2f", NR > 1 ? " " : "", $1 }')
+	pairs=$(printf '%s\n' $ratios | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 }')
 	best_ours=$(printf '%.3f' "$best_ours")
 	best_theirs=$(printf '%.3f' "$best_theirs")
 }
