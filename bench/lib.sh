@@ -68,3 +68,14 @@ paired() {
 	best_ours=$(printf '%.3f' "$best_ours")
 	best_theirs=$(printf '%.3f' "$best_theirs")
 }
+
+# sigbase_setup: a work directory $w (removed on exit) holding all of
+# signature-base compiled by ir-scan into $w/sb.yarc.
+sigbase_setup() {
+	rules=${SIGBASE:-$top/../shared/rules/signature-base/yara}
+	[ -x "$bin/ir-scan" ] || { echo "bench: build first (make)" >&2; exit 2; }
+	[ -d "$rules" ] || { echo "bench: no rules at $rules (set SIGBASE)" >&2; exit 2; }
+	w=$(mktemp -d "${TMPDIR:-/tmp}/irkit-bench.XXXXXX")
+	trap 'rm -rf "$w"' EXIT INT TERM
+	"$bin/ir-scan" -r "$rules" --compile "$w/sb.yarc" 2>/dev/null
+}

@@ -15,13 +15,7 @@ need valgrind
 need callgrind_annotate
 need yara
 dir=${1:-/usr/bin}
-rules=${SIGBASE:-$top/../shared/rules/signature-base/yara}
-[ -x "$bin/ir-scan" ] || { echo "bench: build first (make)" >&2; exit 2; }
-[ -d "$rules" ] || { echo "bench: no rules at $rules (set SIGBASE)" >&2; exit 2; }
-
-w=$(mktemp -d "${TMPDIR:-/tmp}/irkit-bench.XXXXXX")
-trap 'rm -rf "$w"' EXIT INT TERM
-"$bin/ir-scan" -r "$rules" --compile "$w/sb.yarc" 2>/dev/null
+sigbase_setup
 mkdir "$w/sample"
 # Every 8th regular file by size, past the 4 largest: a spread of sizes.
 find "$dir" -maxdepth 1 -type f -printf '%s %p\n' | sort -rn |

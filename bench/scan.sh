@@ -13,13 +13,7 @@ need yara
 need yarac
 need bc
 dir=${1:-/usr/bin}
-rules=${SIGBASE:-$top/../shared/rules/signature-base/yara}
-[ -x "$bin/ir-scan" ] || { echo "bench: build first (make)" >&2; exit 2; }
-[ -d "$rules" ] || { echo "bench: no rules at $rules (set SIGBASE)" >&2; exit 2; }
-
-w=$(mktemp -d "${TMPDIR:-/tmp}/irkit-bench.XXXXXX")
-trap 'rm -rf "$w"' EXIT INT TERM
-"$bin/ir-scan" -r "$rules" --compile "$w/sb.yarc" 2>/dev/null
+sigbase_setup
 
 # yara follows symbolic links unless -N; ir-scan never does.
 files=$(find "$dir" -xdev -type f | wc -l)

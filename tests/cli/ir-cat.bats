@@ -241,14 +241,18 @@ sha() {
 	assert_eq "$(jq -r 'select(.output) | .output' index.jsonl | wc -l)" "$(find tsk -type f | wc -l)"
 }
 
-@test "--hits: every file ir-scan matched, deleted ones and both partitions, as icat extracts it" {
+# dos_hits: dos_disk, and hits.jsonl, ir-scan's matches in it: gone.txt
+# ("bye", deleted on both; FAT keeps "_one.txt") and b.bin ("deep").
+dos_hits() {
 	command -v yara >/dev/null || skip "yara is not installed"
 	dos_disk
-	# gone.txt ("bye", deleted on both; FAT keeps "_one.txt") and b.bin
-	# ("deep") match.
 	printf 'rule bye { strings: $a = "bye" condition: $a }\n' >r.yar
 	printf 'rule deep { strings: $a = "deep" condition: $a }\n' >>r.yar
 	run_tool 1 hits.jsonl ir-scan -r r.yar disk.img
+}
+
+@test "--hits: every file ir-scan matched, deleted ones and both partitions, as icat extracts it" {
+	dos_hits
 	assert_eq "$(jq -r 'select(.type == "match") | [.part, .path, .deleted] | @tsv' hits.jsonl | sort)" \
 	    "$(printf '0\t/dir/b.bin\tfalse\n0\t/gone.txt\ttrue\n1\t/_one.txt\ttrue\n1\t/sub/b.bin\tfalse')"
 	cat_ 0 out --hits hits.jsonl disk.img got
@@ -277,11 +281,7 @@ sha() {
 }
 
 @test "--hits and --all-deleted with --case: one custody entry names the index and every file" {
-	command -v yara >/dev/null || skip "yara is not installed"
-	dos_disk
-	printf 'rule bye { strings: $a = "bye" condition: $a }\n' >r.yar
-	printf 'rule deep { strings: $a = "deep" condition: $a }\n' >>r.yar
-	run_tool 1 hits.jsonl ir-scan -r r.yar disk.img
+	dos_hits
 	# DIR is taken in the case: hits is case/hits.
 	cat_ 0 /dev/null disk.img --hits hits.jsonl hits --case case \
 	    --case-id c7 --examiner ann

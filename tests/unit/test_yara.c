@@ -644,14 +644,27 @@ test_unreadable(void **state)
 	ut_rmtree(dir);
 }
 
+/* A rule whose condition takes hours over 64 KiB, and a scanner of it. */
 static void
-test_timeout(void **state)
+slow_scanner(struct ir_rules **r, struct ir_scanner **s)
 {
 	static const char slow[] =
 	    "rule Slow { condition: for all i in (0..filesize - 1) : "
 	    "( for all j in (0..filesize - 1) : "
 	    "( uint8(i) != 0xAB or uint8(j) != 0xCD ) ) }\n";
 	struct ir_rules_builder *b;
+	struct ir_err e;
+
+	assert_int_equal(ir_rules_builder_new(&b, NULL, &e), IR_OK);
+	assert_int_equal(ir_rules_builder_add_string(b, slow, "slow", NULL,
+	    &e), IR_OK);
+	assert_int_equal(ir_rules_builder_finish(b, r, &e), IR_OK);
+	assert_int_equal(ir_scanner_new(s, *r, &e), IR_OK);
+}
+
+static void
+test_timeout(void **state)
+{
 	struct ir_scanner *s;
 	struct ir_rules *r;
 	struct collect c;
@@ -661,11 +674,7 @@ test_timeout(void **state)
 	double dt;
 
 	(void)state;
-	assert_int_equal(ir_rules_builder_new(&b, NULL, &e), IR_OK);
-	assert_int_equal(ir_rules_builder_add_string(b, slow, "slow", NULL,
-	    &e), IR_OK);
-	assert_int_equal(ir_rules_builder_finish(b, &r, &e), IR_OK);
-	assert_int_equal(ir_scanner_new(&s, r, &e), IR_OK);
+	slow_scanner(&r, &s);
 	ir_scanner_set_timeout(s, 1);
 	assert_non_null(buf = calloc(1, 65536));
 	memset(&c, 0, sizeof(c));
@@ -701,11 +710,6 @@ cancel_later(void *arg)
 static void
 test_cancel(void **state)
 {
-	static const char slow[] =
-	    "rule Slow { condition: for all i in (0..filesize - 1) : "
-	    "( for all j in (0..filesize - 1) : "
-	    "( uint8(i) != 0xAB or uint8(j) != 0xCD ) ) }\n";
-	struct ir_rules_builder *b;
 	struct ir_scanner *s;
 	struct ir_rules *r;
 	struct collect c;
@@ -716,11 +720,7 @@ test_cancel(void **state)
 	double dt;
 
 	(void)state;
-	assert_int_equal(ir_rules_builder_new(&b, NULL, &e), IR_OK);
-	assert_int_equal(ir_rules_builder_add_string(b, slow, "slow", NULL,
-	    &e), IR_OK);
-	assert_int_equal(ir_rules_builder_finish(b, &r, &e), IR_OK);
-	assert_int_equal(ir_scanner_new(&s, r, &e), IR_OK);
+	slow_scanner(&r, &s);
 	assert_non_null(buf = calloc(1, 65536));
 	memset(&c, 0, sizeof(c));
 	/* No timeout: uncancelled, this scan takes hours. */
