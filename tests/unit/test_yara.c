@@ -662,6 +662,21 @@ slow_scanner(struct ir_rules **r, struct ir_scanner **s)
 	assert_int_equal(ir_scanner_new(s, *r, &e), IR_OK);
 }
 
+/* One scan that must end with want; its seconds. */
+static double
+timed_scan(struct ir_scanner *s, const unsigned char *buf, size_t n,
+    struct collect *c, struct ir_err *e, int want)
+{
+	struct timespec t0, t1;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(ir_scanner_scan(s, buf, n, NULL, collect_fn, c, e),
+	    want);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
 static void
 test_timeout(void **state)
 {
@@ -669,7 +684,6 @@ test_timeout(void **state)
 	struct ir_rules *r;
 	struct collect c;
 	struct ir_err e;
-	struct timespec t0, t1;
 	unsigned char *buf;
 	double dt;
 
@@ -678,12 +692,7 @@ test_timeout(void **state)
 	ir_scanner_set_timeout(s, 1);
 	assert_non_null(buf = calloc(1, 65536));
 	memset(&c, 0, sizeof(c));
-	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(ir_scanner_scan(s, buf, 65536, NULL, collect_fn, &c,
-	    &e), IR_ELIMIT);
-	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
-	dt = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	dt = timed_scan(s, buf, 65536, &c, &e, IR_ELIMIT);
 	assert_true(dt >= 0.9 && dt < 30);
 	assert_non_null(strstr(e.msg, "timed out"));
 	assert_int_equal(c.n, 0);
@@ -714,7 +723,6 @@ test_cancel(void **state)
 	struct ir_rules *r;
 	struct collect c;
 	struct ir_err e;
-	struct timespec t0, t1;
 	unsigned char *buf;
 	pthread_t t;
 	double dt;
@@ -725,13 +733,8 @@ test_cancel(void **state)
 	memset(&c, 0, sizeof(c));
 	/* No timeout: uncancelled, this scan takes hours. */
 	assert_int_equal(pthread_create(&t, NULL, cancel_later, s), 0);
-	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(ir_scanner_scan(s, buf, 65536, NULL, collect_fn, &c,
-	    &e), IR_EINTR);
-	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	dt = timed_scan(s, buf, 65536, &c, &e, IR_EINTR);
 	assert_int_equal(pthread_join(t, NULL), 0);
-	dt = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	assert_true(dt < 10);
 	assert_non_null(strstr(e.msg, "stopped"));
 	assert_int_equal(c.n, 0);
