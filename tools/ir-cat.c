@@ -361,6 +361,8 @@ recover_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 			got = -1;
 		}
 		if (got < 0) {
+			/* Not indexed, so not left: no file without custody. */
+			(void)unlinkat(c->dirfd, made, 0);
 			free(made);
 			return -1;
 		}

@@ -340,3 +340,23 @@ dos_hits() {
 	assert_eq "$(jq -r '.outputs[1].path' case/custody.jsonl)" rec/a%FFb
 	run_tool 0 /dev/null ir-pack case -o pkg.tar.gz
 }
+
+@test "--all-deleted into a full disk: exit 3, said, and no partial file left outside the index" {
+	command -v mcopy >/dev/null || skip "mtools is not installed"
+	truncate -s 16M fat.img
+	mkfs.fat -F 16 fat.img >/dev/null
+	head -c 3000000 /dev/urandom >big.bin
+	mcopy -i fat.img big.bin ::big.bin
+	mdel -i fat.img ::big.bin
+	mkdir full
+	mount -t tmpfs -o size=1m irkit-full full || skip "cannot mount a tmpfs"
+	local rc=0
+	"$IRKIT_BIN/ir-cat" fat.img --all-deleted full/out 2>stderr || rc=$?
+	local left
+	left=$(find full/out -type f ! -name index.jsonl | wc -l)
+	umount full
+	check_sanitizer stderr
+	[ "$rc" -eq 3 ] || fail "exit $rc"
+	grep -q 'cannot write: No space left on device' stderr || fail "$(cat stderr)"
+	[ "$left" -eq 0 ] || fail "$left partial files left"
+}
