@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -222,6 +223,106 @@ ir_case_output(struct ir_case *c, const char *tool, const char *ext,
 	    "%s", tool, stamp, c->dir);
 }
 
+/*
+ * rel must name something inside the case as the custody log will name it:
+ * UTF-8 (JSON carries nothing else), relative, no "..".
+ */
+static int
+check_output(const char *rel, struct ir_err *e)
+{
+	const char *p, *slash;
+	size_t n;
+
+	/* A name JSON cannot carry could never be checked again. */
+	if (!ir_utf8_valid(rel, strlen(rel)))
+		return ir_err_set(e, IR_EINVAL, 0, "output '%s' is not UTF-8: "
+		    "the custody log cannot name it", rel);
+	if (rel[0] == '\0' || rel[0] == '/')
+		return ir_err_set(e, IR_EINVAL, 0, "output '%s' is not a path "
+		    "relative to the case", rel);
+	for (p = rel; ; p = slash + 1) {
+		slash = strchr(p, '/');
+		n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return ir_err_set(e, IR_EINVAL, 0, "output '%s' is "
+			    "outside the case", rel);
+		if (slash == NULL)
+			return IR_OK;
+	}
+}
+
+static int
+check_hex(const char *rel, const char *hex, struct ir_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((hex[i] >= '0' && hex[i] <= '9') ||
+		    (hex[i] >= 'a' && hex[i] <= 'f')))
+			break;
+	if (i < 64 || hex[64] != '\0')
+		return ir_err_set(e, IR_EINVAL, 0, "output '%s': the given "
+		    "SHA-256 is not 64 lower-case hex digits", rel);
+	return IR_OK;
+}
+
+/*
+ * The directory holding rel's last component (*base), opened a component
+ * at a time: a copy's path may be longer than PATH_MAX, and a symlink on
+ * the way could lead out of the case.
+ */
+static int
+open_parent(int dirfd, const char *rel, const char **base, struct ir_err *e)
+{
+	char name[NAME_MAX + 1];
+	const char *p, *slash;
+	size_t n;
+	int fd = dirfd, nfd;
+
+	for (p = rel; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
+		if ((n = (size_t)(slash - p)) == 0)
+			continue;
+		if (n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			nfd = -1;
+		} else {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			nfd = openat(fd, name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (fd != dirfd)
+			(void)close(fd);
+		if (nfd < 0)
+			return ir_err_set(e, IR_EIO, errno, "cannot open the "
+			    "directory of '%s'", rel);
+		fd = nfd;
+	}
+	*base = p;
+	return fd != dirfd ? fd : fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+}
+
+/* Only the size of an output whose digest the caller took as it wrote it. */
+static int
+size_output(int dirfd, const char *rel, uint64_t *size, struct ir_err *e)
+{
+	struct stat st;
+	const char *base;
+	int fd, rc = IR_OK;
+
+	if ((fd = open_parent(dirfd, rel, &base, e)) < 0)
+		return e != NULL ? e->code : IR_EIO;
+	if (fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		rc = ir_err_set(e, IR_EIO, errno, "cannot examine '%s'", rel);
+	else if (!S_ISREG(st.st_mode))
+		rc = ir_err_set(e, IR_EINVAL, 0, "output '%s' is not a "
+		    "regular file", rel);
+	else
+		*size = (uint64_t)st.st_size;
+	(void)close(fd);
+	return rc;
+}
+
 /* SHA-256 and size of a file in the case. */
 static int
 hash_output(int dirfd, const char *rel, char out[65], uint64_t *size,
@@ -229,10 +330,26 @@ hash_output(int dirfd, const char *rel, char out[65], uint64_t *size,
 {
 	struct ir_hash *h;
 	struct ir_digest d;
-	int fd, rc;
+	struct stat st;
+	const char *base;
+	int fd, pfd, rc;
 
-	if ((fd = ir_open_evidence(dirfd, rel, 0, e)) < 0)
+	if ((pfd = open_parent(dirfd, rel, &base, e)) < 0)
 		return e != NULL ? e->code : IR_EIO;
+	fd = ir_open_evidence(pfd, base, 0, e);
+	(void)close(pfd);
+	if (fd < 0) {
+		if (base != rel)
+			ir_err_prefix(e, "%s", rel);
+		return e != NULL ? e->code : IR_EIO;
+	}
+	/* A FIFO would read as empty: it is no output. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = ir_err_set(e, IR_EINVAL, 0, "output '%s' is not a "
+		    "regular file", rel);
+		(void)close(fd);
+		return rc;
+	}
 	rc = ir_hash_new(&h, IR_HASH_BIT(IR_HASH_SHA256), 0, e);
 	if (rc == IR_OK) {
 		if ((rc = ir_hash_fd(h, fd, &d, e)) == IR_OK) {
@@ -269,6 +386,7 @@ build_entry(struct ir_buf *b, int dirfd, size_t seq,
 {
 	struct ir_time t = ir_time_now();
 	char ts[IR_TIME_STRLEN], hex[65];
+	const char *rel, *sum;
 	uint64_t size;
 	size_t i;
 	int rc;
@@ -294,24 +412,28 @@ build_entry(struct ir_buf *b, int dirfd, size_t seq,
 		rc = ir_buf_addf(b, e, ",\"status\":%d,\"complete\":%s,"
 		    "\"outputs\":[", en->status, en->complete ? "true" : "false");
 	for (i = 0; rc == IR_OK && i < en->noutputs; i++) {
-		/* A name JSON cannot carry could never be checked again. */
-		if (!ir_utf8_valid(en->outputs[i], strlen(en->outputs[i]))) {
-			rc = ir_err_set(e, IR_EINVAL, 0, "output '%s' is not "
-			    "UTF-8: the custody log cannot name it",
-			    en->outputs[i]);
+		rel = en->outputs[i];
+		sum = en->sha256 != NULL ? en->sha256[i] : NULL;
+		if ((rc = check_output(rel, e)) != IR_OK)
 			break;
-		}
-		if ((rc = hash_output(dirfd, en->outputs[i], hex, &size, e)) !=
+		if (sum != NULL) {
+			/* ir_case_verify and ir-pack hash it again. */
+			if ((rc = check_hex(rel, sum, e)) != IR_OK ||
+			    (rc = size_output(dirfd, rel, &size, e)) != IR_OK)
+				break;
+		} else if ((rc = hash_output(dirfd, rel, hex, &size, e)) !=
 		    IR_OK)
 			break;
+		else
+			sum = hex;
 		rc = ir_buf_addstr(b, i > 0 ? ",{" : "{", e);
 		if (rc == IR_OK)
-			rc = add_kv(b, "path", en->outputs[i], 0, e);
+			rc = add_kv(b, "path", rel, 0, e);
 		if (rc == IR_OK)
 			rc = ir_buf_addf(b, e, ",\"size\":%llu",
 			    (unsigned long long)size);
 		if (rc == IR_OK)
-			rc = add_kv(b, "sha256", hex, 1, e);
+			rc = add_kv(b, "sha256", sum, 1, e);
 		if (rc == IR_OK)
 			rc = ir_buf_addch(b, '}', e);
 	}
@@ -452,7 +574,9 @@ ir_case_verify(const char *dir, size_t *nentries, struct ir_err *e)
 				    "output without path or sha256");
 				break;
 			}
-			if ((rc = hash_output(dirfd, path, got, &size, e)) != IR_OK)
+			if ((rc = check_output(path, e)) != IR_OK ||
+			    (rc = hash_output(dirfd, path, got, &size, e)) !=
+			    IR_OK)
 				break;
 			if (strcmp(got, sum) != 0)
 				rc = ir_err_set(e, IR_EFORMAT, 0, "'%s' was "

@@ -60,6 +60,13 @@ struct coll {
 	struct ir_err		 err;
 	struct ir_buf		 scratch;
 	int			 out_failed;
+	/*
+	 * --case: copies are named in UTF-8 (other bytes as "%XX") and each
+	 * regular one is listed, "path\0sha256\0", for the custody entry.
+	 */
+	int			 in_case;
+	struct ir_buf		 copies;
+	size_t			 ncopies;
 	char			 stop_reason[300];
 	char			 stop_path[8192];	/* where it stopped */
 };

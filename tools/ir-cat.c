@@ -269,41 +269,6 @@ cat_child(int fd, void *arg)
 }
 
 /*
- * --case: the custody log names each file in JSON, which carries UTF-8
- * only, so a byte of a name that is not UTF-8 becomes "%XX" (the index
- * keeps the name as it was, in path_hex).
- */
-static char *
-utf8_name(char *s)
-{
-	struct ir_buf b = IR_BUF_INIT(IR_BUF_NOLIMIT);
-	size_t i, k, n = strlen(s);
-
-	if (ir_utf8_valid(s, n))
-		return s;
-	for (i = 0; i < n; i += k) {
-		for (k = 1; k <= 4 && i + k <= n; k++)
-			if (ir_utf8_valid(s + i, k))
-				break;
-		if (k <= 4 && i + k <= n) {
-			if (ir_buf_add(&b, s + i, k, NULL) != IR_OK)
-				break;
-			continue;
-		}
-		k = 1;
-		if (ir_buf_addf(&b, NULL, "%%%02X", (unsigned char)s[i]) !=
-		    IR_OK)
-			break;
-	}
-	free(s);
-	if (i < n) {
-		ir_buf_release(&b);
-		return NULL;
-	}
-	return ir_buf_detach(&b, NULL);
-}
-
-/*
  * --all-deleted, in an image's worker: one deleted file into the
  * directory, and its index record.  Only file content is recovered, as
  * tsk_recover does: no directories, $FILE_NAME entries or libtsk's virtual
@@ -343,7 +308,7 @@ recover_file(const struct ir_fs_ent *ent, struct ir_writer *w, void *arg)
 		}
 		if (asprintf(&rel, "%s%d/%s", ent->part >= 0 ? "p" : "",
 		    ent->part, fi.path) < 0 ||
-		    (c->utf8 && (rel = utf8_name(rel)) == NULL)) {
+		    (c->utf8 && (rel = tool_utf8_name(rel)) == NULL)) {
 			tool_warnx("out of memory");
 			return -1;
 		}
@@ -601,7 +566,7 @@ case_log_dir(struct tool_case *tc, const struct cat *c, const char *rel,
 	if (fp != NULL)
 		(void)fclose(fp);
 	status = tool_case_close_outputs(tc, status, status == IR_EXIT_OK,
-	    (const char *const *)outs, n);
+	    (const char *const *)outs, NULL, n);
 	for (i = 0; i < n; i++)
 		free(outs[i]);
 	free(outs);

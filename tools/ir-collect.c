@@ -310,6 +310,50 @@ grow_stack(struct coll *c, size_t depth, size_t need, struct ir_err *e)
 	return IR_OK;
 }
 
+/* One regular copy for the custody entry: its path in the case, digest. */
+static void
+add_copy(struct coll *c, const char *made, const struct ir_digest *d)
+{
+	char hex[65];
+	struct ir_err e;
+
+	ir_digest_hex(d, IR_HASH_SHA256, hex);
+	if (ir_buf_addf(&c->copies, &e, "%s/%s", c->outdir, made) != IR_OK ||
+	    ir_buf_add(&c->copies, "", 1, &e) != IR_OK ||
+	    ir_buf_add(&c->copies, hex, sizeof(hex), &e) != IR_OK)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	c->ncopies++;
+}
+
+/*
+ * --case: log the records (hashed now) and every regular copy with the
+ * digest taken as it was written (not read again), so that ir-pack finds a
+ * copy altered afterwards.  Returns the exit status.
+ */
+static int
+case_close(struct coll *c, struct tool_case *tc, int status, int complete)
+{
+	const char **outs, **sums;
+	const char *p;
+	size_t i, n = c->ncopies + 1;
+
+	if ((outs = calloc(n, sizeof(*outs))) == NULL ||
+	    (sums = calloc(n, sizeof(*sums))) == NULL)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	outs[0] = tc->out;
+	sums[0] = NULL;
+	for (i = 1, p = c->copies.buf; i < n; i++) {
+		outs[i] = p;
+		p += strlen(p) + 1;
+		sums[i] = p;
+		p += strlen(p) + 1;
+	}
+	status = tool_case_close_outputs(tc, status, complete, outs, sums, n);
+	free(outs);
+	free(sums);
+	return status;
+}
+
 /* Copy or record one object the catalogue names; 0, or -1 to stop. */
 static int
 take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
@@ -320,9 +364,9 @@ take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
 	uint64_t max = 0;
 	struct astat *s;
 	size_t i, a0 = c->arts[0];
-	char why[128];
+	char why[128], *outrel = NULL;
 	double t0;
-	int err, left;
+	int err, left, islink;
 
 	fi.path = rel;
 	fi.pathlen = strlen(rel);
@@ -407,14 +451,19 @@ take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
 		stop_at(c, rel, why);
 		return -1;
 	}
+	islink = S_ISLNK(fi.mode);
+	if (c->in_case && ((outrel = strdup(rel + 1)) == NULL ||
+	    (outrel = tool_utf8_name(outrel)) == NULL))
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
 	ccopy_res_init(&r);
 	c->copy_started = t0 = now_mono();
-	if (S_ISLNK(fi.mode))
-		ccopy_link(&c->cp, rel + 1, &fi, &r);
+	if (islink)
+		ccopy_link(&c->cp, outrel != NULL ? outrel : rel + 1, &fi, &r);
 	else
-		ccopy_file(&c->cp, ent->dirfd, ent->relname, rel + 1, max, &fi,
-		    &r);
+		ccopy_file(&c->cp, ent->dirfd, ent->relname, outrel != NULL ?
+		    outrel : rel + 1, max, &fi, &r);
 	t0 = now_mono() - t0;
+	free(outrel);
 	if (r.error[0] != '\0')
 		(void)snprintf(fi.error, sizeof(fi.error), "%s", r.error);
 	for (i = 0; i < c->narts; i++) {
@@ -446,6 +495,9 @@ take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
 	if (r.err == 0 && !r.out_failed) {
 		c->nfiles++;
 		c->nbytes += r.copied;
+		/* Cut short or changed, it is still what the case holds. */
+		if (c->in_case && !islink && r.made != NULL)
+			add_copy(c, r.made, &fi.digest);
 	}
 	file_record(c, &fi, a0, &r, r.err);
 	if (r.out_failed) {
@@ -770,6 +822,7 @@ main(int argc, char *argv[])
 	c.root = "/";
 	c.min_free = DEFAULT_MIN_FREE;
 	ir_buf_init(&c.scratch, IR_BUF_NOLIMIT);
+	ir_buf_init(&c.copies, IR_BUF_NOLIMIT);
 	while ((ch = getopt_long(argc, argv, "c:hlo:r:V", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
@@ -890,6 +943,7 @@ main(int argc, char *argv[])
 	if (co.dir != NULL) {
 		out = tool_case_open(&tc, &co, "jsonl", argc, argv);
 		base = co.dir;
+		c.in_case = 1;
 	} else {
 		if (mkdir(outdir, 0700) != 0 && errno != EEXIST)
 			tool_die(IR_EXIT_USAGE, "cannot create '%s': %s", outdir,
@@ -958,7 +1012,7 @@ main(int argc, char *argv[])
 	}
 	complete = status == IR_EXIT_OK || status == IR_EXIT_FOUND;
 	if (co.dir != NULL)
-		status = tool_case_close(&tc, status, complete);
+		status = case_close(&c, &tc, status, complete);
 	else if (fclose(out) != 0) {
 		tool_warnx("%s/%s.jsonl: %s", base, c.outdir, strerror(errno));
 		status = IR_EXIT_INCOMPLETE;
@@ -979,5 +1033,6 @@ main(int argc, char *argv[])
 	free(rootreal);
 	free(walkroot);
 	ir_buf_release(&c.scratch);
+	ir_buf_release(&c.copies);
 	return status;
 }

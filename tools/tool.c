@@ -292,7 +292,7 @@ tool_case_close(struct tool_case *tc, int status, int complete)
 	const char *outs[1];
 
 	outs[0] = tc->out;
-	return tool_case_close_outputs(tc, status, complete, outs, 1);
+	return tool_case_close_outputs(tc, status, complete, outs, NULL, 1);
 }
 
 char *
@@ -344,7 +344,7 @@ tool_case_open_dir(struct tool_case *tc, const struct tool_case_opts *o,
 
 int
 tool_case_close_outputs(struct tool_case *tc, int status, int complete,
-    const char *const *outs, size_t n)
+    const char *const *outs, const char *const *sums, size_t n)
 {
 	struct ir_custody_entry en;
 	struct ir_err e;
@@ -359,6 +359,7 @@ tool_case_close_outputs(struct tool_case *tc, int status, int complete,
 	en.status = status;
 	en.complete = complete;
 	en.outputs = outs;
+	en.sha256 = sums;
 	en.noutputs = n;
 	if (ir_case_log(tc->c, &en, &e) != IR_OK) {
 		tool_warnx("custody log: %s", e.msg);
@@ -368,6 +369,36 @@ tool_case_close_outputs(struct tool_case *tc, int status, int complete,
 	ir_case_close(tc->c);
 	memset(tc, 0, sizeof(*tc));
 	return status;
+}
+
+char *
+tool_utf8_name(char *s)
+{
+	struct ir_buf b = IR_BUF_INIT(IR_BUF_NOLIMIT);
+	size_t i, k, n = strlen(s);
+
+	if (ir_utf8_valid(s, n))
+		return s;
+	for (i = 0; i < n; i += k) {
+		for (k = 1; k <= 4 && i + k <= n; k++)
+			if (ir_utf8_valid(s + i, k))
+				break;
+		if (k <= 4 && i + k <= n) {
+			if (ir_buf_add(&b, s + i, k, NULL) != IR_OK)
+				break;
+			continue;
+		}
+		k = 1;
+		if (ir_buf_addf(&b, NULL, "%%%02X", (unsigned char)s[i]) !=
+		    IR_OK)
+			break;
+	}
+	free(s);
+	if (i < n) {
+		ir_buf_release(&b);
+		return NULL;
+	}
+	return ir_buf_detach(&b, NULL);
 }
 
 int

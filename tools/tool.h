@@ -112,8 +112,19 @@ int		 tool_case_close(struct tool_case *, int status, int complete);
 char		*tool_case_open_dir(struct tool_case *,
 		    const struct tool_case_opts *, const char *sub, int argc,
 		    char **argv);
-/* tool_case_close with these outputs (relative to the case). */
+/*
+ * tool_case_close with these outputs (relative to the case); sums, when
+ * not NULL, their SHA-256 hex as the tool wrote them (a NULL one: hash it).
+ */
 int		 tool_case_close_outputs(struct tool_case *, int status,
-		    int complete, const char *const *outs, size_t n);
+		    int complete, const char *const *outs,
+		    const char *const *sums, size_t n);
+
+/*
+ * The custody log names each output in JSON, which carries UTF-8 only:
+ * s (freed) with each byte of it that is not UTF-8 as "%XX", or NULL when
+ * out of memory.  The tool's records keep the name as it was.
+ */
+char		*tool_utf8_name(char *s);
 
 #endif

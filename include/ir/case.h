@@ -33,6 +33,12 @@ struct ir_custody_entry {
 	int		 complete;	/* 0: the outputs are partial */
 	const char *const *outputs;	/* paths relative to the case dir,
 					   subdirectories too; UTF-8 */
+	/*
+	 * NULL, or each output's SHA-256 as 64 hex digits, taken by the
+	 * caller as it wrote it (a NULL element: hash that one): logging
+	 * then need not read gigabytes of copies again.
+	 */
+	const char *const *sha256;
 	size_t		 noutputs;
 };
 
@@ -48,7 +54,11 @@ const char *ir_case_dir(const struct ir_case *);
  */
 int	 ir_case_output(struct ir_case *, const char *tool, const char *ext,
 	    int *fd, char **relpath, struct ir_err *);
-/* Hash the outputs and append a chained custody entry. */
+/*
+ * Hash the outputs (or take the given digests and only their sizes) and
+ * append a chained custody entry.  Every output must be a regular file
+ * inside the case, named by a relative path without "..".
+ */
 int	 ir_case_log(struct ir_case *, const struct ir_custody_entry *,
 	    struct ir_err *);
 

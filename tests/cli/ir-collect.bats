@@ -225,6 +225,41 @@ hex_decode_stdin() {
 	    --arg o "${recs#case/}" || fail "custody lacks $recs: $(cat case/custody.jsonl)"
 }
 
+@test "--case: every regular copy is logged with the SHA-256 taken as it was copied; ir-pack refuses a copy altered after" {
+	plant root
+	collect 0 /dev/null --root root --case case --no-nice
+	local recs p
+	recs=$(ls case/ir-collect-*.jsonl)
+	(cd case && find collect -type f | LC_ALL=C sort) >copies
+	[ "$(wc -l <copies)" -ge 8 ] || fail "too few copies: $(cat copies)"
+	jq -r 'select(.tool == "ir-collect") | .outputs[].path' case/custody.jsonl |
+	    LC_ALL=C sort >logged
+	{ echo "${recs#case/}"; cat copies; } | LC_ALL=C sort >want
+	diff want logged >&2 || fail "custody outputs are not the records and the regular copies"
+	grep -qx collect/etc/passwd logged || fail "collect/etc/passwd not logged"
+	# A symlink copied as a symlink, a FIFO: no outputs.
+	refute grep -q -e multi-user.target.wants -e pipe logged
+	# In a case a name that is not UTF-8 is copied as %XX: the log names it.
+	grep -qx 'collect/tmp/.x/bad%FFname' logged || fail "the raw name is not logged"
+	assert_eq "$(jq -r --arg h "$(printf '/tmp/.x/bad\377name' | bytes_hex)" \
+	    'select(.type == "file" and .path_hex == $h) | .output' "$recs")" \
+	    'collect/tmp/.x/bad%FFname'
+	while read -r p; do
+		assert_eq "$(jq -r --arg p "$p" '.outputs[] | select(.path == $p) | .sha256' \
+		    case/custody.jsonl)" "$(sha "case/$p")" "custody sha256 of $p"
+		assert_eq "$(jq -r --arg p "$p" 'select(.type == "file" and .output == $p) | .sha256' \
+		    "$recs")" "$(sha "case/$p")" "record sha256 of $p"
+	done <copies
+	# As collected: sealed and verified.
+	run_tool 0 /dev/null ir-pack case -o p.tar.gz
+	run_tool 0 /dev/null ir-verify p.tar.gz
+	# One byte added to a copy afterwards: ir-pack will not seal it.
+	printf 'x' >>case/collect/etc/passwd
+	run_tool 2 /dev/null ir-pack case -o p2.tar.gz
+	assert_stderr "case/collect/etc/passwd was altered after the custody log recorded it"
+	[ ! -e p2.tar.gz ] || fail "a package of the altered case"
+}
+
 @test "the output directory inside the root is never collected" {
 	plant root
 	collect 0 /dev/null --root root -o root/tmp/res --no-nice

@@ -306,6 +306,105 @@ test_many_outputs(void **state)
 	free(outs);
 }
 
+/*
+ * Digests the caller took as it wrote the outputs are logged as given
+ * (only the sizes are read); ir_case_verify hashes again, so a wrong one
+ * is caught.  A NULL element is hashed as before.  Not a regular file,
+ * outside the case, not hex: refused.  A path longer than PATH_MAX is fine.
+ */
+static void
+test_given_digests(void **state)
+{
+	static const char hello[] =
+	    "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+	static const char zero[] =
+	    "0000000000000000000000000000000000000000000000000000000000000000";
+	struct ir_custody_entry en;
+	struct ir_case *c;
+	struct ir_err e;
+	const char *outs[3], *sums[3];
+	char got[256], want[128], deep[6000];
+	size_t n, i;
+	int fd, dfd;
+
+	(void)state;
+	sh("mkdir sub && printf 'hello\\n' >sub/a.bin && printf xyz >b.bin && "
+	    "ln -s b.bin sub/link");
+	/* The shell cannot make it: a directory at a time. */
+	assert_true((fd = open(casedir, O_RDONLY | O_DIRECTORY)) >= 0);
+	for (i = 0, deep[0] = '\0'; i < 25; i++) {
+		(void)snprintf(got, sizeof(got), "%0200d", 0);
+		assert_int_equal(mkdirat(fd, got, 0700), 0);
+		assert_true((dfd = openat(fd, got, O_RDONLY | O_DIRECTORY)) >=
+		    0);
+		(void)close(fd);
+		fd = dfd;
+		(void)snprintf(deep + strlen(deep), sizeof(deep) - strlen(deep),
+		    "%s/", got);
+	}
+	assert_true((dfd = openat(fd, "f", O_WRONLY | O_CREAT, 0600)) >= 0);
+	assert_int_equal(write(dfd, "hello\n", 6), 6);
+	(void)close(dfd);
+	(void)close(fd);
+	(void)snprintf(deep + strlen(deep), sizeof(deep) - strlen(deep), "f");
+	assert_true(strlen(deep) > 4096);
+	assert_int_equal(ir_case_open(&c, casedir, &(struct ir_case_meta){ 0 },
+	    NULL), IR_OK);
+	memset(&en, 0, sizeof(en));
+	en.tool = "ir-test";
+	en.complete = 1;
+	en.outputs = outs;
+	en.sha256 = sums;
+	outs[0] = "sub/a.bin", sums[0] = hello;
+	outs[1] = "b.bin", sums[1] = NULL;
+	outs[2] = deep, sums[2] = hello;
+	en.noutputs = 3;
+	assert_int_equal(ir_case_log(c, &en, &e), IR_OK);
+	popen_line("sed -n 3p custody.jsonl | jq -r '.outputs[0] | "
+	    "\"\\(.path) \\(.size) \\(.sha256)\"'", got, sizeof(got));
+	assert_string_equal(got, "sub/a.bin 6 5891b5b522d5df086d0ff0b110fbd9d2"
+	    "1bb4fc7163af34d08286a2e846f6be03");
+	popen_line("sha256sum b.bin | cut -c1-64", want, sizeof(want));
+	popen_line("sed -n 3p custody.jsonl | jq -r '.outputs[1].sha256'", got,
+	    sizeof(got));
+	assert_string_equal(got, want);
+	assert_int_equal(ir_case_verify(casedir, &n, &e), IR_OK);
+	assert_int_equal(n, 3);
+
+	/* Refused, and nothing logged. */
+	en.noutputs = 1;
+	sums[0] = "5891B5B522D5DF086D0FF0B110FBD9D21BB4FC7163AF34D08286A2E846F6"
+	    "BE03";
+	assert_int_equal(ir_case_log(c, &en, &e), IR_EINVAL);
+	assert_non_null(strstr(e.msg, "hex"));
+	sums[0] = "5891b5";
+	assert_int_equal(ir_case_log(c, &en, &e), IR_EINVAL);
+	sums[0] = hello;
+	outs[0] = "sub";
+	assert_int_equal(ir_case_log(c, &en, &e), IR_EINVAL);
+	assert_non_null(strstr(e.msg, "not a regular file"));
+	outs[0] = "sub/link";
+	assert_int_equal(ir_case_log(c, &en, &e), IR_EINVAL);
+	assert_non_null(strstr(e.msg, "not a regular file"));
+	outs[0] = "sub/../../case.json";
+	assert_int_equal(ir_case_log(c, &en, &e), IR_EINVAL);
+	assert_non_null(strstr(e.msg, "outside the case"));
+	outs[0] = "/etc/passwd";
+	assert_int_equal(ir_case_log(c, &en, &e), IR_EINVAL);
+	outs[0] = "sub/missing";
+	assert_int_equal(ir_case_log(c, &en, &e), IR_EIO);
+	assert_int_equal(ir_case_verify(casedir, &n, &e), IR_OK);
+	assert_int_equal(n, 3);
+
+	/* A wrong digest is logged as given, and found out. */
+	outs[0] = "b.bin", sums[0] = zero;
+	assert_int_equal(ir_case_log(c, &en, &e), IR_OK);
+	ir_case_close(c);
+	assert_int_not_equal(ir_case_verify(casedir, &n, &e), IR_OK);
+	assert_non_null(strstr(e.msg, "'b.bin' was altered after it was "
+	    "logged"));
+}
+
 int
 main(void)
 {
@@ -332,6 +431,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_output_names_unique, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_many_outputs, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_given_digests, setup,
 		    teardown),
 	};
 
