@@ -3,7 +3,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -27,11 +26,11 @@
 #include "ir/pgzip.h"
 #include "ir/tar.h"
 #include "ir/version.h"
+#include "ir/walk.h"
 
 #define CHUNK		(1U << 20)
 #define MAX_META	(1U << 20)
 #define MAX_CUSTODY	(256U << 20)
-#define MAX_DEPTH	256
 
 struct logged {
 	char		*path;		/* relative to the case directory */
@@ -462,23 +461,14 @@ out:
 }
 
 static int
-name_cmp(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int	pack_dir(struct packer *, int, struct ir_buf *, int,
-		    struct ir_err *);
-
-static int
 pack_entry(struct packer *p, int dirfd, const char *name, struct ir_buf *rel,
-    int depth, struct ir_err *e)
+    struct ir_err *e)
 {
 	struct ir_tar_entry en;
 	struct stat st;
 	char *target = NULL, hex[65];
 	ssize_t n;
-	int fd, rc;
+	int rc;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return ir_err_set(e, IR_EIO, errno, "%s/%s", p->casedir,
@@ -490,23 +480,12 @@ pack_entry(struct packer *p, int dirfd, const char *name, struct ir_buf *rel,
 		return pack_file(p, dirfd, name, rel->buf, &st, e);
 	entry_from_stat(&en, &st);
 	en.name = p->name.buf;
-	if (S_ISDIR(st.st_mode)) {
-		if (depth >= MAX_DEPTH)
-			return ir_err_set(e, IR_ELIMIT, 0, "%s/%s: more than %d "
-			    "directories deep", p->casedir, rel->buf,
-			    MAX_DEPTH);
+	if (S_ISDIR(st.st_mode)) {	/* its entries come next, from the walk */
 		en.type = IR_TAR_DIR;
 		if ((rc = ir_tar_add(p->tar, &en, NULL, e)) != IR_OK)
 			return rc;
 		p->info->members++;
-		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-		if (fd < 0)
-			return ir_err_set(e, IR_EIO, errno, "cannot open %s/%s",
-			    p->casedir, rel->buf);
-		rc = pack_dir(p, fd, rel, depth + 1, e);
-		(void)close(fd);
-		return rc;
+		return IR_OK;
 	}
 	if (!S_ISLNK(st.st_mode))
 		return ir_err_set(e, IR_EUNSUPP, 0, "%s/%s is a %s: a case holds "
@@ -540,34 +519,63 @@ out:
 	return rc;
 }
 
-static int
-pack_dir(struct packer *p, int dirfd, struct ir_buf *rel, int depth,
-    struct ir_err *e)
+struct packwalk {
+	struct packer	*p;
+	struct ir_buf	*rel;
+	struct ir_err	*e;
+	size_t		 rootlen;
+	int		 rc;
+};
+
+/*
+ * One object of the case, in the walk's order (a directory before its
+ * entries, names in byte order): libir's walk holds a bounded number of
+ * directory fds however deep the case is (ir-collect copies whatever
+ * depth a host has).
+ */
+static enum ir_walk_act
+pack_one(struct ir_walk_ent *ent, void *arg)
 {
-	struct dirent **list = NULL;
-	size_t base = rel->len;
-	int i, n, rc = IR_OK;
+	struct packwalk *w = arg;
+	const struct ir_file *f = ent->file;
+	const char *r;
 
-	if ((n = scandirat(dirfd, ".", &list, NULL, name_cmp)) < 0)
-		return ir_err_set(e, IR_EIO, errno, "cannot list %s/%s",
-		    p->casedir, rel->buf);
-	for (i = 0; i < n; i++) {
-		const char *d = list[i]->d_name;
-
-		if (rc != IR_OK || strcmp(d, ".") == 0 || strcmp(d, "..") == 0)
-			continue;
-		ir_buf_truncate(rel, base);
-		if (base > 0)
-			rc = ir_buf_addch(rel, '/', e);
-		if (rc == IR_OK)
-			rc = ir_buf_addstr(rel, d, e);
-		if (rc == IR_OK)
-			rc = pack_entry(p, dirfd, d, rel, depth, e);
+	if (f->depth == 0) {		/* the case directory itself */
+		w->rootlen = f->pathlen;
+		return IR_WALK_CONTINUE;
 	}
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-	ir_buf_truncate(rel, base);
+	if (f->error[0] != '\0') {
+		w->rc = ir_err_set(w->e, IR_EIO, 0, "%s: %s", f->path,
+		    f->error);
+		return IR_WALK_STOP;
+	}
+	r = f->path + w->rootlen;
+	if (*r == '/')
+		r++;
+	ir_buf_reset(w->rel);
+	if ((w->rc = ir_buf_addstr(w->rel, r, w->e)) != IR_OK ||
+	    (w->rc = pack_entry(w->p, ent->dirfd, ent->relname, w->rel,
+	    w->e)) != IR_OK)
+		return IR_WALK_STOP;
+	return IR_WALK_CONTINUE;
+}
+
+static int
+pack_tree(struct packer *p, struct ir_buf *rel, struct ir_err *e)
+{
+	struct packwalk w = { p, rel, e, 0, IR_OK };
+	struct ir_walk_opts o = { 0, 0, NULL };
+	struct ir_err we;
+	unsigned long nerr = 0;
+	int rc;
+
+	o.stop = p->o->stop;
+	/* pack_one's error, in e, is the one to tell: the walk's is "stopped". */
+	rc = ir_walk_tree(p->casedir, &o, pack_one, &w, &nerr, &we);
+	if (w.rc != IR_OK)
+		return w.rc;
+	if (rc != IR_OK)
+		*e = we;
 	return rc;
 }
 
@@ -730,7 +738,7 @@ ir_pack_write(const char *casedir, int outfd, const struct ir_pack_opts *o,
 	    (rc = ir_tar_new(&p.tar, gz_write, p.gz, e)) != IR_OK)
 		goto out;
 	if ((rc = start(&p, casefd, e)) != IR_OK ||
-	    (rc = pack_dir(&p, casefd, &rel, 0, e)) != IR_OK ||
+	    (rc = pack_tree(&p, &rel, e)) != IR_OK ||
 	    (rc = seal(&p, e)) != IR_OK ||
 	    (rc = ir_pgzip_finish(p.gz, e)) != IR_OK ||
 	    (age != NULL && (rc = ir_age_enc_finish(age, e)) != IR_OK) ||

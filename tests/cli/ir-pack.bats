@@ -118,6 +118,29 @@ problems() {
 	assert_eq "$(readlink "x/$top/data/collect/etc/up")" ../passwd
 }
 
+@test "a case 3000 directories deep (ir-collect copies a host's /tmp as deep as it is): packed whole, verifies" {
+	mkcase case
+	# Past PATH_MAX and past the fd limit a walk that holds one fd per level
+	# would need under a low ulimit; python makes it in a second.
+	python3 -c '
+import os
+os.chdir("case")
+os.makedirs("collect/tmp", exist_ok=True)
+os.chdir("collect/tmp")
+for i in range(3000):
+    os.mkdir("d")
+    os.chdir("d")
+open("leaf.txt", "w").write("deep\n")'
+	(ulimit -n 256 && "$IRKIT_BIN/ir-pack" case -o p.tar.gz >out.json 2>stderr) ||
+	    fail "ir-pack: $(cat stderr)"
+	check_sanitizer stderr
+	run_tool 0 v.json ir-verify p.tar.gz
+	local leaf
+	leaf=$(tar -tzf p.tar.gz | grep '/leaf.txt$')
+	[ "$(tr -cd / <<<"$leaf" | wc -c)" -eq 3004 ] || fail "leaf at $leaf"
+	assert_eq "$(tar -xzOf p.tar.gz "$leaf")" deep
+}
+
 @test "-o -: the package streams to stdout (for ssh), the record to stderr" {
 	mkcase case
 	"$IRKIT_BIN/ir-pack" case -o - >s.tar.gz 2>err || fail "ir-pack -o - failed"
