@@ -25,7 +25,7 @@
 #include "ir/pack.h"
 
 #define RBUF		(256U << 10)
-#define MAX_NAME	(64U << 10)
+#define MAX_NAME	IR_PACK_MAX_NAME
 #define MAX_NAMES	(1ULL << 30)	/* bytes of all names kept */
 #define MAX_LINE	(MAX_NAME * 3 + 128)
 #define MAX_TAG		(1U << 20)

@@ -4,6 +4,7 @@
  * without the tool's main).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "collect.h"
 #include "tool.h"
@@ -22,6 +23,8 @@ coll_problem(struct coll *c, const char *path, const char *what)
 	f[n++] = IR_FSTR("error", what);
 	if (ir_writer_record(c->w, f, n, &e) != IR_OK)
 		c->out_failed = 1;
-	tool_warnx("%s%s%s", path != NULL ? path : "", path != NULL ? ": " : "",
-	    what);
+	/* The record has the whole path; a terminal gets its start. */
+	tool_warnx("%.*s%s%s%s", path != NULL ? (int)strnlen(path, 300) : 0,
+	    path != NULL ? path : "", path != NULL && strlen(path) > 300 ?
+	    "..." : "", path != NULL ? ": " : "", what);
 }

@@ -28,6 +28,7 @@
 #include "collect_copy.h"
 #include "collect_plan.h"
 #include "collect_raw.h"
+#include "ir/pack.h"
 #include "tool.h"
 
 #define DEFAULT_MIN_FREE	(64ULL << 20)
@@ -513,6 +514,20 @@ take(struct coll *c, struct ir_walk_ent *ent, const char *rel)
 	return c->stop_reason[0] != '\0' ? -1 : 0;
 }
 
+/*
+ * A copy is a package member "<top>/data/collect<path>": past this its
+ * name would be one ir-verify refuses (IR_PACK_MAX_NAME), so an intruder's
+ * tree 30,000 directories deep in /tmp cannot spoil the package.
+ */
+#define MAX_COPY_PATH	(IR_PACK_MAX_NAME - 1024)
+
+static void
+too_long(struct astat *s)
+{
+	s->truncated++;
+	astat_reason(s, "%s", "paths too long for a package were not copied");
+}
+
 static enum ir_walk_act
 on_ent(struct ir_walk_ent *ent, void *arg)
 {
@@ -573,6 +588,16 @@ on_ent(struct ir_walk_ent *ent, void *arg)
 			astat_reason(&c->st[c->plan.p[c->stack[depth].v[i].pat].
 			    art], "%s", "a network mount on the way was not "
 			    "entered");
+		return IR_WALK_PRUNE;
+	}
+	if ((c->narts > 0 || (isdir && k > 0)) && strlen(rel) > MAX_COPY_PATH) {
+		for (i = 0; i < c->narts; i++)
+			too_long(&c->st[c->arts[i]]);
+		for (i = 0; isdir && i < k; i++)
+			too_long(&c->st[c->plan.p[c->stack[depth].v[i].pat].
+			    art]);
+		coll_problem(c, rel, "a path this long cannot be packed: not "
+		    "copied, not gone into");
 		return IR_WALK_PRUNE;
 	}
 	if (c->narts > 0 && take(c, ent, rel) != 0)

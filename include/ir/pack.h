@@ -47,6 +47,11 @@ struct ir_pack_opts {
 };
 
 #define IR_PACK_TOPMAX	128
+/*
+ * The longest member name a package may hold: ir_pack_verify reports a
+ * longer one as unsafe, so a case must not name a file by a longer path.
+ */
+#define IR_PACK_MAX_NAME	(64U << 10)
 
 struct ir_pack_info {
 	char		 case_id[256];

@@ -580,3 +580,32 @@ raw_image() {
 	has res/collect.jsonl '.type == "problem" and .path == "/dev/shm" and (.error | test("tmpfs file system without a block device"))'
 	assert_eq "$(outcome res/collect.jsonl shm status)" collected
 }
+
+@test "a tree in /tmp too deep for a package: a problem record, not gone into; the rest collected; the case packs and verifies" {
+	plant root
+	# 400 levels of 200-byte names: 80 KB of path, past what a package
+	# member may be named.
+	python3 -c '
+import os
+os.chdir("root/tmp")
+for i in range(400):
+    os.mkdir("d" * 200)
+    os.chdir("d" * 200)
+open("leaf", "w").write("deep\n")'
+	local rc=0
+	"$IRKIT_BIN/ir-collect" --root root --case case --no-nice >/dev/null 2>stderr || rc=$?
+	check_sanitizer stderr
+	[ "$rc" -eq 3 ] || fail "exit $rc: $(cat stderr)"
+	local recs
+	recs=$(ls case/ir-collect-*.jsonl)
+	has "$recs" '.type == "problem" and (.error | startswith("a path this long cannot be packed")) and (.path | length) > 60000' ||
+	    fail "no problem record for the deep path"
+	has "$recs" '.type == "outcome" and .artifact == "tmp-dirs" and .status == "truncated" and .truncated >= 1' ||
+	    fail "tmp-dirs: $(jq -c 'select(.artifact == "tmp-dirs")' "$recs")"
+	has "$recs" '.type == "file" and .path == "/etc/passwd"' || fail "/etc/passwd not collected"
+	[ -z "$(find case/collect/tmp -name leaf)" ] || fail "the leaf was copied"
+	# The terminal gets the start of the path, not 80 KB of it.
+	[ "$(wc -c <stderr)" -lt 4000 ] || fail "stderr: $(wc -c <stderr) bytes"
+	run_tool 0 /dev/null ir-pack case -o p.tar.gz
+	run_tool 0 /dev/null ir-verify p.tar.gz
+}
