@@ -10,6 +10,7 @@
 
 #include "collect_copy.h"
 #include "collect_plan.h"
+#include "tool.h"
 
 /* What became of one catalogue entry. */
 struct astat {
@@ -62,11 +63,10 @@ struct coll {
 	int			 out_failed;
 	/*
 	 * --case: copies are named in UTF-8 (other bytes as "%XX") and each
-	 * regular one is listed, "path\0sha256\0", for the custody entry.
+	 * regular one is listed, with its digest, for the custody entry.
 	 */
 	int			 in_case;
-	struct ir_buf		 copies;
-	size_t			 ncopies;
+	struct tool_outputs	 copies;
 	char			 stop_reason[300];
 	char			 stop_path[8192];	/* where it stopped */
 };

@@ -510,42 +510,26 @@ cat_deleted(struct cat *c, const char *type, int partition)
 	return c->hits != NULL ? hits_check(c) : IR_EXIT_OK;
 }
 
-/* One more output, rel/name, into the list *v of *n. */
-static void
-add_output(char ***v, size_t *n, size_t *cap, const char *rel,
-    const char *name)
-{
-	char **nv;
-
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		if ((nv = reallocarray(*v, *cap, sizeof(*nv))) == NULL)
-			tool_die(IR_EXIT_INCOMPLETE, "out of memory");
-		*v = nv;
-	}
-	if (asprintf(&(*v)[*n], "%s/%s", rel, name) < 0)
-		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
-	(*n)++;
-}
-
 /*
  * --case: one custody entry for the run, naming the index and every file
- * it says was recovered, as paths in the case (rel is the directory's).
+ * it says was recovered, as paths in the case (rel is the directory's),
+ * with the SHA-256 the index gives (taken as the file was written).
  * Returns the exit status.
  */
 static int
 case_log_dir(struct tool_case *tc, const struct cat *c, const char *rel,
     int status)
 {
-	char *path, *line = NULL, **outs = NULL;
+	struct tool_outputs outs = TOOL_OUTPUTS_INIT;
+	char *path, *line = NULL;
 	const char *made;
-	size_t sz = 0, n = 0, cap = 0, i;
+	size_t sz = 0;
 	ssize_t len;
 	json_error_t je;
 	json_t *r;
 	FILE *fp;
 
-	add_output(&outs, &n, &cap, rel, "index.jsonl");
+	tool_outputs_add(&outs, rel, "index.jsonl", NULL);
 	if (asprintf(&path, "%s/index.jsonl", c->dir) < 0)
 		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
 	if ((fp = fopen(path, "re")) == NULL) {
@@ -560,16 +544,13 @@ case_log_dir(struct tool_case *tc, const struct cat *c, const char *rel,
 		}
 		made = json_string_value(json_object_get(r, "output"));
 		if (made != NULL)
-			add_output(&outs, &n, &cap, rel, made);
+			tool_outputs_add(&outs, rel, made, json_string_value(
+			    json_object_get(r, "sha256")));
 		json_decref(r);
 	}
 	if (fp != NULL)
 		(void)fclose(fp);
-	status = tool_case_close_outputs(tc, status, status == IR_EXIT_OK,
-	    (const char *const *)outs, NULL, n);
-	for (i = 0; i < n; i++)
-		free(outs[i]);
-	free(outs);
+	status = tool_case_close_with(tc, status, status == IR_EXIT_OK, &outs);
 	free(line);
 	free(path);
 	return status;

@@ -316,43 +316,9 @@ static void
 add_copy(struct coll *c, const char *made, const struct ir_digest *d)
 {
 	char hex[65];
-	struct ir_err e;
 
 	ir_digest_hex(d, IR_HASH_SHA256, hex);
-	if (ir_buf_addf(&c->copies, &e, "%s/%s", c->outdir, made) != IR_OK ||
-	    ir_buf_add(&c->copies, "", 1, &e) != IR_OK ||
-	    ir_buf_add(&c->copies, hex, sizeof(hex), &e) != IR_OK)
-		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
-	c->ncopies++;
-}
-
-/*
- * --case: log the records (hashed now) and every regular copy with the
- * digest taken as it was written (not read again), so that ir-pack finds a
- * copy altered afterwards.  Returns the exit status.
- */
-static int
-case_close(struct coll *c, struct tool_case *tc, int status, int complete)
-{
-	const char **outs, **sums;
-	const char *p;
-	size_t i, n = c->ncopies + 1;
-
-	if ((outs = calloc(n, sizeof(*outs))) == NULL ||
-	    (sums = calloc(n, sizeof(*sums))) == NULL)
-		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
-	outs[0] = tc->out;
-	sums[0] = NULL;
-	for (i = 1, p = c->copies.buf; i < n; i++) {
-		outs[i] = p;
-		p += strlen(p) + 1;
-		sums[i] = p;
-		p += strlen(p) + 1;
-	}
-	status = tool_case_close_outputs(tc, status, complete, outs, sums, n);
-	free(outs);
-	free(sums);
-	return status;
+	tool_outputs_add(&c->copies, c->outdir, made, hex);
 }
 
 /* Copy or record one object the catalogue names; 0, or -1 to stop. */
@@ -847,7 +813,7 @@ main(int argc, char *argv[])
 	c.root = "/";
 	c.min_free = DEFAULT_MIN_FREE;
 	ir_buf_init(&c.scratch, IR_BUF_NOLIMIT);
-	ir_buf_init(&c.copies, IR_BUF_NOLIMIT);
+	ir_buf_init(&c.copies.b, IR_BUF_NOLIMIT);
 	while ((ch = getopt_long(argc, argv, "c:hlo:r:V", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
@@ -1037,7 +1003,8 @@ main(int argc, char *argv[])
 	}
 	complete = status == IR_EXIT_OK || status == IR_EXIT_FOUND;
 	if (co.dir != NULL)
-		status = case_close(&c, &tc, status, complete);
+		status = tool_case_close_with(&tc, status, complete,
+		    &c.copies);
 	else if (fclose(out) != 0) {
 		tool_warnx("%s/%s.jsonl: %s", base, c.outdir, strerror(errno));
 		status = IR_EXIT_INCOMPLETE;
@@ -1058,6 +1025,6 @@ main(int argc, char *argv[])
 	free(rootreal);
 	free(walkroot);
 	ir_buf_release(&c.scratch);
-	ir_buf_release(&c.copies);
+	ir_buf_release(&c.copies.b);
 	return status;
 }

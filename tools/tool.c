@@ -289,10 +289,7 @@ tool_case_open(struct tool_case *tc, const struct tool_case_opts *o,
 int
 tool_case_close(struct tool_case *tc, int status, int complete)
 {
-	const char *outs[1];
-
-	outs[0] = tc->out;
-	return tool_case_close_outputs(tc, status, complete, outs, NULL, 1);
+	return tool_case_close_with(tc, status, complete, NULL);
 }
 
 char *
@@ -342,13 +339,41 @@ tool_case_open_dir(struct tool_case *tc, const struct tool_case_opts *o,
 	return rel;
 }
 
+void
+tool_outputs_add(struct tool_outputs *o, const char *dir, const char *name,
+    const char *sha256)
+{
+	struct ir_err e;
+
+	if ((dir != NULL ? ir_buf_addf(&o->b, &e, "%s/%s", dir, name) :
+	    ir_buf_addstr(&o->b, name, &e)) != IR_OK ||
+	    ir_buf_add(&o->b, "", 1, &e) != IR_OK ||
+	    ir_buf_addstr(&o->b, sha256 != NULL ? sha256 : "", &e) != IR_OK ||
+	    ir_buf_add(&o->b, "", 1, &e) != IR_OK)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	o->n++;
+}
+
 int
-tool_case_close_outputs(struct tool_case *tc, int status, int complete,
-    const char *const *outs, const char *const *sums, size_t n)
+tool_case_close_with(struct tool_case *tc, int status, int complete,
+    struct tool_outputs *o)
 {
 	struct ir_custody_entry en;
 	struct ir_err e;
+	const char **outs, **sums, *p;
+	size_t i, n = 0, extra = o != NULL ? o->n : 0;
 
+	if ((outs = calloc(extra + 1, sizeof(*outs))) == NULL ||
+	    (sums = calloc(extra + 1, sizeof(*sums))) == NULL)
+		tool_die(IR_EXIT_INCOMPLETE, "out of memory");
+	if (tc->out != NULL)
+		outs[n++] = tc->out;
+	for (i = 0, p = extra > 0 ? o->b.buf : NULL; i < extra; i++, n++) {
+		outs[n] = p;
+		p += strlen(p) + 1;
+		sums[n] = *p != '\0' ? p : NULL;
+		p += strlen(p) + 1;
+	}
 	memset(&en, 0, sizeof(en));
 	en.tool = progname;
 	en.version = ir_version();
@@ -364,6 +389,12 @@ tool_case_close_outputs(struct tool_case *tc, int status, int complete,
 	if (ir_case_log(tc->c, &en, &e) != IR_OK) {
 		tool_warnx("custody log: %s", e.msg);
 		status = IR_EXIT_INCOMPLETE;
+	}
+	free(outs);
+	free(sums);
+	if (o != NULL) {
+		ir_buf_release(&o->b);
+		o->n = 0;
 	}
 	free(tc->out);
 	ir_case_close(tc->c);

@@ -112,13 +112,22 @@ int		 tool_case_close(struct tool_case *, int status, int complete);
 char		*tool_case_open_dir(struct tool_case *,
 		    const struct tool_case_opts *, const char *sub, int argc,
 		    char **argv);
+/* More outputs for the custody entry, gathered as the tool writes them. */
+struct tool_outputs {
+	struct ir_buf	 b;		/* "path\0sha256 hex or \"\"\0" each */
+	size_t		 n;
+};
+#define TOOL_OUTPUTS_INIT	{ IR_BUF_INIT(IR_BUF_NOLIMIT), 0 }
 /*
- * tool_case_close with these outputs (relative to the case); sums, when
- * not NULL, their SHA-256 hex as the tool wrote them (a NULL one: hash it).
+ * dir/name (dir NULL: name), relative to the case, with the SHA-256 hex of
+ * what the tool wrote (NULL: the log hashes the file).  Exits when out of
+ * memory.
  */
-int		 tool_case_close_outputs(struct tool_case *, int status,
-		    int complete, const char *const *outs,
-		    const char *const *sums, size_t n);
+void		 tool_outputs_add(struct tool_outputs *, const char *dir,
+		    const char *name, const char *sha256);
+/* tool_case_close naming these too (o may be NULL); frees o's list. */
+int		 tool_case_close_with(struct tool_case *, int status,
+		    int complete, struct tool_outputs *o);
 
 /*
  * The custody log names each output in JSON, which carries UTF-8 only:
