@@ -35,6 +35,7 @@ struct job {
 	int		 fd;		/* a live file being read, or -1 */
 	int		 live;		/* open f.path on the thread */
 	int		 noscan;	/* only a problem to say, in order */
+	int		 dropped;	/* not begun before SIGINT: not said */
 	unsigned char	*buf;		/* or its bytes, read already */
 	size_t		 n;
 	struct ir_field	 base[12];	/* bytes of other origin: record */
@@ -311,6 +312,11 @@ job_work(void *arg, void *tp)
 
 	if (j->noscan)
 		return;
+	/* Interrupted: what was only queued is left, like what was not walked. */
+	if (tool_stop) {
+		j->dropped = 1;
+		return;
+	}
 	if (j->nbase > 0) {		/* process memory, unallocated space */
 		if ((j->hits = scan_bytes(&t->st, j->base, j->nbase, j->buf,
 		    j->n, NULL, &j->out, &e)) < 0)
@@ -358,6 +364,11 @@ job_done(void *arg, void *sarg, struct ir_err *e)
 	struct job *j = arg;
 	struct scan *s = sarg;
 
+	if (j->dropped) {
+		job_free(j);
+		(void)e;
+		return IR_OK;
+	}
 	if (j->f.error[0] != '\0') {
 		struct ir_field f[4];
 		size_t n = 0;
