@@ -254,13 +254,7 @@ check_output(const char *rel, struct ir_err *e)
 static int
 check_hex(const char *rel, const char *hex, struct ir_err *e)
 {
-	size_t i;
-
-	for (i = 0; i < 64; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') ||
-		    (hex[i] >= 'a' && hex[i] <= 'f')))
-			break;
-	if (i < 64 || hex[64] != '\0')
+	if (strspn(hex, "0123456789abcdef") != 64 || hex[64] != '\0')
 		return ir_err_set(e, IR_EINVAL, 0, "output '%s': the given "
 		    "SHA-256 is not 64 lower-case hex digits", rel);
 	return IR_OK;
