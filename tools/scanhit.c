@@ -188,22 +188,18 @@ extension(const char *name, char *out, size_t sz)
 	out[i] = '\0';
 }
 
-static int
+/* A scan cut short (timeout, too many matches, stopped) fails the item. */
+static void
 yara(struct hitctx *h, const void *buf, size_t n,
     const struct ir_scan_vars *v)
 {
 	struct ir_err e;
-	int rc;
 
-	if (h->t->scanner == NULL)
-		return IR_OK;
-	rc = ir_scanner_scan(h->t->scanner, buf, n, v, on_match, h, &e);
-	/* A scan cut short (timeout, too many matches) was not done: said. */
-	if (rc != IR_OK && !h->failed) {
+	if (h->t->scanner != NULL && ir_scanner_scan(h->t->scanner, buf, n, v,
+	    on_match, h, &e) != IR_OK && !h->failed) {
 		*h->e = e;
 		h->failed = 1;
 	}
-	return rc;
 }
 
 int
@@ -244,7 +240,7 @@ scan_file(struct scan_thread *t, const struct scan_cfg *cfg,
 		v.extension = ext;
 		v.filetype = ir_yara_filetype(buf, n);
 		v.owner = owner;
-		(void)yara(&h, buf, n, &v);
+		yara(&h, buf, n, &v);
 	}
 	return h.failed ? -1 : h.hits;
 }
@@ -261,6 +257,6 @@ scan_bytes(struct scan_thread *t, const struct ir_field *base, size_t nbase, con
 	h.nbase = nbase;
 	h.out = out;
 	h.e = e;
-	(void)yara(&h, buf, n, v);
+	yara(&h, buf, n, v);
 	return h.failed ? -1 : h.hits;
 }
