@@ -556,7 +556,8 @@ on_ent(struct ir_walk_ent *ent, void *arg)
 			    "entered");
 		return IR_WALK_PRUNE;
 	}
-	if ((c->narts > 0 || (isdir && k > 0)) && strlen(rel) > MAX_COPY_PATH) {
+	if ((c->narts > 0 || (isdir && k > 0)) &&
+	    f->pathlen - c->rootlen > MAX_COPY_PATH) {
 		for (i = 0; i < c->narts; i++)
 			too_long(&c->st[c->arts[i]]);
 		for (i = 0; isdir && i < k; i++)
