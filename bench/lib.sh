@@ -8,10 +8,7 @@ best_time() {
 	best=
 	i=0
 	while [ "$i" -lt "$runs" ]; do
-		t0=$(date +%s.%N)
-		"$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; exit 1; }
-		t1=$(date +%s.%N)
-		t=$(echo "$t1 - $t0" | bc -l)
+		t=$(once "$@")
 		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" -eq 1 ]; then
 			best=$t
 		fi
