@@ -513,8 +513,9 @@ cat_deleted(struct cat *c, const char *type, int partition)
 /*
  * --case: one custody entry for the run, naming the index and every file
  * it says was recovered, as paths in the case (rel is the directory's),
- * with the SHA-256 the index gives (taken as the file was written).
- * Returns the exit status.
+ * with the SHA-256 the index gives (taken as the file was written).  The
+ * files are recovered in image_walk's worker process: the index is what
+ * reaches this one.  Returns the exit status.
  */
 static int
 case_log_dir(struct tool_case *tc, const struct cat *c, const char *rel,
